@@ -1,0 +1,8 @@
+"""Public cosmic-ray closures (cgs, Gaussian units).
+
+Each function takes floats, numpy arrays or unyt arrays, broadcasts like
+numpy, raises ValueError naming the offending argument on bad input, and
+evaluates a compiled ``noexcept nogil`` kernel from ``crplugin.kernels``.
+See ``docs/closures.md`` for the equations and the corrections to the papers.
+"""
+from crplugin.closures.alfvenic import *  # noqa: F401,F403
