@@ -1,0 +1,148 @@
+"""Ghost-zone filling: physical boundary conditions of one block.
+
+Each side of each active axis has a kind: ``periodic``, ``outflow``
+(zero gradient), ``reflecting`` (mirror, normal velocity, normal field and
+normal CR flux change sign) or ``user`` (a callable that sets the ghosts,
+e.g. a fixed inflow state).  Axes are filled in the order x, y, z over the
+full extent of the other axes, so edge and corner ghosts end up consistent.
+
+Sides shared with another process are filled by the halo exchange of
+``crplugin.parallel``, which calls :meth:`Boundaries.fill_side` only for the
+physical sides; in a serial run every side is physical.
+All operations are whole-slab numpy copies (no loop over cells).
+"""
+import numpy as np
+
+from crplugin.state import IFC1, IM1
+
+KINDS = ("periodic", "outflow", "reflecting", "user")
+SIDES = ("inner", "outer")
+
+
+def _take(arr, axis_from_end, sl):
+    idx = [slice(None)] * arr.ndim
+    idx[arr.ndim - 1 - axis_from_end] = sl
+    return tuple(idx)
+
+
+class Boundaries:
+    """Boundary conditions of a block.
+
+    Parameters
+    ----------
+    block : crplugin.mesh.Block
+    kinds : dict mapping ``(axis, side)`` to a kind, e.g. ``{(0, "inner"): "user"}``;
+        missing sides default to ``default``.
+    user : dict mapping ``(axis, side)`` to ``fn(state, axis, side)`` that fills
+        the ghosts of that side (called after the outflow fill, so it only
+        needs to overwrite what it prescribes).
+    """
+
+    def __init__(self, block, kinds=None, default="periodic", user=None):
+        self.block = block
+        self.kinds = {}
+        self.user = dict(user or {})
+        for axis in range(3):
+            for side in SIDES:
+                kind = (kinds or {}).get((axis, side), default)
+                if kind not in KINDS:
+                    raise ValueError(f"unknown boundary kind '{kind}' for axis {axis} {side}; "
+                                     f"valid kinds: {', '.join(KINDS)}")
+                if kind == "user" and (axis, side) not in self.user:
+                    raise ValueError(f"boundary axis {axis} {side} is 'user' but no function was given")
+                self.kinds[(axis, side)] = kind
+        for axis in range(3):
+            if (self.kinds[(axis, "inner")] == "periodic") != (self.kinds[(axis, "outer")] == "periodic"):
+                raise ValueError(f"axis {axis}: periodic boundaries must be periodic on both sides")
+
+    # ------------------------------------------------------------------
+    def fill(self, state, exchange=None):
+        """Fill every ghost zone of ``state``.
+
+        ``exchange(state, axis)`` (from the parallel layer) fills the sides
+        shared with other processes and returns the set of sides it filled.
+        """
+        for axis in range(3):
+            if self.block.nghost(axis) == 0:
+                continue
+            done = exchange(state, axis) if exchange is not None else set()
+            for side in SIDES:
+                if side not in done:
+                    self.fill_side(state, axis, side)
+        if state.mhd:
+            state.update_bcc()
+
+    def fill_side(self, state, axis, side):
+        kind = self.kinds[(axis, side)]
+        if kind == "periodic":
+            self._periodic(state, axis, side)
+            return
+        self._copy_or_mirror(state, axis, side, mirror=(kind == "reflecting"))
+        if kind == "user":
+            self.user[(axis, side)](state, axis, side)
+
+    # ------------------------------------------------------------------
+    def _cell_arrays(self, state):
+        arrays = [(state.u, IM1 + 0)]
+        if state.cr is not None:
+            arrays.append((state.cr, IFC1))
+        return arrays
+
+    def _periodic(self, state, axis, side):
+        ng, n = self.block.nghost(axis), self.block.n[axis]
+        for arr, _ in self._cell_arrays(state):
+            if side == "inner":
+                arr[_take(arr, axis, slice(0, ng))] = arr[_take(arr, axis, slice(n, n + ng))]
+            else:
+                arr[_take(arr, axis, slice(n + ng, n + 2 * ng))] = arr[_take(arr, axis, slice(ng, 2 * ng))]
+        if state.mhd:
+            for b_axis, b in enumerate(state.bf):
+                if b_axis == axis:  # faces normal to axis: n + 1 active faces, shared end face
+                    if side == "inner":
+                        b[_take(b, axis, slice(0, ng))] = b[_take(b, axis, slice(n, n + ng))]
+                    else:
+                        b[_take(b, axis, slice(n + ng + 1, n + 2 * ng + 1))] = b[_take(b, axis, slice(ng + 1, 2 * ng + 1))]
+                else:
+                    if side == "inner":
+                        b[_take(b, axis, slice(0, ng))] = b[_take(b, axis, slice(n, n + ng))]
+                    else:
+                        b[_take(b, axis, slice(n + ng, n + 2 * ng))] = b[_take(b, axis, slice(ng, 2 * ng))]
+
+    def _copy_or_mirror(self, state, axis, side, mirror):
+        ng, n = self.block.nghost(axis), self.block.n[axis]
+        for g in range(1, ng + 1):
+            # ghost index and its source (mirror image or last active cell)
+            if side == "inner":
+                ghost, src = ng - g, (ng + g - 1 if mirror else ng)
+            else:
+                ghost, src = n + ng + g - 1, (n + ng - g if mirror else n + ng - 1)
+            for arr, ivec in self._cell_arrays(state):
+                arr[_take(arr, axis, ghost)] = arr[_take(arr, axis, src)]
+                if mirror:
+                    arr[(ivec + axis,) + _take(arr[0], axis, ghost)] *= -1.0
+            if state.mhd:
+                for b_axis, b in enumerate(state.bf):
+                    if b_axis == axis:
+                        if side == "inner":
+                            gf, sf = ng - g, (ng + g if mirror else ng)
+                        else:
+                            gf, sf = n + ng + g, (n + ng - g if mirror else n + ng)
+                        b[_take(b, axis, gf)] = -b[_take(b, axis, sf)] if mirror else b[_take(b, axis, sf)]
+                    else:
+                        b[_take(b, axis, ghost)] = b[_take(b, axis, src)]
+
+
+def fixed_state(values):
+    """A ``user`` boundary that holds conserved/CR variables at given values in the ghosts.
+
+    ``values`` maps ``("u", index)`` or ``("cr", index)`` to a number, e.g.
+    ``{("cr", IEC): 3.0}`` holds the CR energy density at 3 in the ghosts.
+    """
+    def fill(state, axis, side):
+        blk = state.block
+        ng, n = blk.nghost(axis), blk.n[axis]
+        sl = slice(0, ng) if side == "inner" else slice(n + ng, n + 2 * ng)
+        for (name, index), value in values.items():
+            arr = getattr(state, name)
+            arr[(index,) + _take(arr[0], axis, sl)] = value
+    return fill

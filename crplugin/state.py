@@ -1,0 +1,74 @@
+"""The evolved state of one block.
+
+Conserved cell-centred variables ``u[var, k, j, i]``; face-centred magnetic
+field ``bf[axis]`` (shape ``block.face_shape(axis)``) evolved by constrained
+transport, with the cell-centred field ``bcc[axis, k, j, i]`` as the average
+of the two faces; CR energy density and flux ``cr[var, k, j, i]``.
+
+Code units: the magnetic field is measured so that the magnetic pressure is
+``B^2 / 2`` and the Alfven speed ``B / sqrt(rho)`` (the Athena++ convention);
+``crplugin.units.CodeUnits`` converts to cgs/Gaussian.
+"""
+import numpy as np
+
+# conserved hydro variables
+IDN, IM1, IM2, IM3, IEN = range(5)
+NHYDRO = 5
+# primitive hydro variables (same slots)
+IVX, IVY, IVZ, IPR = IM1, IM2, IM3, IEN
+# cosmic rays: energy density and flux
+IEC, IFC1, IFC2, IFC3 = range(4)
+NCR = 4
+
+
+class State:
+    """Arrays of one block plus the time and the cycle count."""
+
+    def __init__(self, block, mhd=True, cr=False, nscalars=0):
+        self.block = block
+        self.mhd = mhd
+        self.nscalars = nscalars
+        self.u = np.zeros((NHYDRO + nscalars,) + block.shape)
+        if mhd:
+            self.bf = [np.zeros(block.face_shape(a)) for a in range(3)]
+            self.bcc = np.zeros((3,) + block.shape)
+        else:
+            self.bf = None
+            self.bcc = None
+        self.cr = np.zeros((NCR,) + block.shape) if cr else None
+        self.time = 0.0
+        self.cycle = 0
+
+    @property
+    def has_cr(self):
+        return self.cr is not None
+
+    def update_bcc(self):
+        """Cell-centred field as the average of the two bounding faces."""
+        if not self.mhd:
+            return
+        b1, b2, b3 = self.bf
+        self.bcc[0] = 0.5 * (b1[:, :, :-1] + b1[:, :, 1:])
+        self.bcc[1] = 0.5 * (b2[:, :-1, :] + b2[:, 1:, :])
+        self.bcc[2] = 0.5 * (b3[:-1, :, :] + b3[1:, :, :])
+
+    def copy(self):
+        new = State.__new__(State)
+        new.__dict__.update(self.__dict__)
+        new.u = self.u.copy()
+        new.bf = [b.copy() for b in self.bf] if self.bf is not None else None
+        new.bcc = self.bcc.copy() if self.bcc is not None else None
+        new.cr = self.cr.copy() if self.cr is not None else None
+        return new
+
+    def divergence_b(self):
+        """Face-based div B on the active cells (zero to round-off under CT)."""
+        blk = self.block
+        dx = blk.dx
+        b1, b2, b3 = self.bf
+        div = (b1[:, :, 1:] - b1[:, :, :-1]) / dx[0]
+        if blk.grid.shape[1] > 1:
+            div = div + (b2[:, 1:, :] - b2[:, :-1, :]) / dx[1]
+        if blk.grid.shape[2] > 1:
+            div = div + (b3[1:, :, :] - b3[:-1, :, :]) / dx[2]
+        return div[blk.active]
