@@ -1,0 +1,5 @@
+import sys
+
+from crplugin.cli import main
+
+sys.exit(main())

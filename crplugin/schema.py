@@ -1,0 +1,66 @@
+"""The parameters every run has (sections other than [problem] and the source terms')."""
+from crplugin.boundaries import KINDS
+from crplugin.params import Param
+
+BC = KINDS
+
+GENERAL = {
+    "mesh": {
+        "nx": Param(256, "cells along x", positive=True),
+        "ny": Param(1, "cells along y (1 = inactive axis)", positive=True),
+        "nz": Param(1, "cells along z (1 = inactive axis)", positive=True),
+        "x1min": Param(0.0, "left edge along x [code length]"),
+        "x1max": Param(1.0, "right edge along x [code length]"),
+        "x2min": Param(0.0, "left edge along y"),
+        "x2max": Param(1.0, "right edge along y"),
+        "x3min": Param(0.0, "left edge along z"),
+        "x3max": Param(1.0, "right edge along z"),
+        "ix1_bc": Param("periodic", "boundary at x min", choices=BC),
+        "ox1_bc": Param("periodic", "boundary at x max", choices=BC),
+        "ix2_bc": Param("periodic", "boundary at y min", choices=BC),
+        "ox2_bc": Param("periodic", "boundary at y max", choices=BC),
+        "ix3_bc": Param("periodic", "boundary at z min", choices=BC),
+        "ox3_bc": Param("periodic", "boundary at z max", choices=BC),
+        "ranks_x": Param(0, "MPI ranks along x (0 = let MPI choose)"),
+        "ranks_y": Param(0, "MPI ranks along y (0 = let MPI choose)"),
+        "ranks_z": Param(0, "MPI ranks along z (0 = let MPI choose)"),
+    },
+    "time": {
+        "tlim": Param(1.0, "end time [code time]", positive=True),
+        "nlim": Param(-1, "maximum number of cycles (-1 = no limit)"),
+        "cfl": Param(0.4, "Courant number of the MHD step", positive=True),
+        "dt_max": Param(float("inf"), "largest step allowed [code time]", positive=True),
+    },
+    "mhd": {
+        "evolve": Param(True, "evolve the gas (false: frozen background for CR-only tests)"),
+        "magnetic": Param(True, "MHD (true) or pure hydrodynamics (false)"),
+        "gamma": Param(5.0 / 3.0, "adiabatic index of the gas", positive=True),
+        "riemann": Param("hlld", "Riemann solver", choices=("hlld", "hlle", "hllc")),
+        "limiter": Param("vanleer", "slope limiter of the PLM reconstruction", choices=("vanleer", "mc")),
+        "density_floor": Param(1e-10, "density floor [code units]", positive=True),
+        "pressure_floor": Param(1e-12, "pressure floor [code units]", positive=True),
+    },
+    "cr": {
+        "enabled": Param(False, "two-moment cosmic-ray transport"),
+        "v_max": Param(100.0, "reduced speed of light V_m [code velocity]", positive=True),
+        "exchange": Param(True, "CR energy and momentum exchange with the gas"),
+        "cfl": Param(0.4, "Courant number of the CR sub-steps (with V_m)", positive=True),
+        "max_subcycles": Param(1000, "CR sub-steps per MHD step at most", positive=True),
+        "grad_scale": Param(1e-3, "gradient scale of the smooth sign(b.grad P_c) in streaming, "
+                                  "as a fraction of P_c per cell", positive=True),
+    },
+    "units": {
+        "length": Param(1.0, "code length unit [cm]", positive=True),
+        "mass": Param(1.0, "code mass unit [g]", positive=True),
+        "time": Param(1.0, "code time unit [s]", positive=True),
+    },
+    "output": {
+        "dt": Param(0.0, "time between yt (GDF) outputs (0 = only the last)"),
+        "dt_history": Param(0.0, "time between history rows (0 = every 10 cycles)"),
+        "dt_checkpoint": Param(0.0, "time between checkpoints (0 = only the last)"),
+        "progress": Param(True, "show a progress bar on rank 0"),
+    },
+    "sources": {
+        "enabled": Param([], "source terms to switch on, comma separated (see crplugin list)"),
+    },
+}

@@ -1,0 +1,196 @@
+"""A run: mesh, state, integrators, source terms, outputs, glued together.
+
+The order of one cycle of length dt (operator split, first order in the
+splitting, second order within each part):
+
+1. ideal MHD, van Leer predictor-corrector with constrained transport;
+2. two-moment CR transport, sub-cycled at the reduced speed of light, with the
+   transport coefficients asked from the enabled source terms;
+3. the remaining source terms (``apply``), e.g. heating and cooling.
+
+The solver never names a specific closure: coefficients and diagnostics come
+from the source-term registry (``crplugin.sources``).
+"""
+import math
+import os
+import time as _time
+
+import numpy as np
+
+from crplugin import sources as _sources
+from crplugin.boundaries import Boundaries
+from crplugin.mesh import Grid
+from crplugin.params import Parameters, ParameterError
+from crplugin.schema import GENERAL
+from crplugin.state import IDN, IEC, IEN, IFC1, IM1, IPR, IVX, State
+from crplugin.units import CodeUnits
+
+SIDES = ("inner", "outer")
+
+
+def schema_for(problem):
+    """Full parameter schema of a problem: general sections, every source term, [problem]."""
+    schema = {sec: dict(keys) for sec, keys in GENERAL.items()}
+    for name, cls in sorted(_sources.REGISTRY.items()):
+        schema[name] = dict(cls.PARAMS)
+    schema["problem"] = dict(getattr(problem, "PARAMS", {}))
+    return schema
+
+
+def make_parameters(problem, input_file=None, overrides=()):
+    """Defaults <- problem DEFAULTS <- input file <- command-line overrides."""
+    params = Parameters(schema_for(problem))
+    params.update(getattr(problem, "DEFAULTS", {}))
+    if input_file is not None:
+        params.read_toml(input_file)
+    params.apply_overrides(overrides)
+    return params
+
+
+class Simulation:
+    def __init__(self, params, problem, comm=None):
+        from crplugin import parallel  # the only module that talks to MPI
+        from crplugin.solver.mhd import MHDIntegrator
+
+        self.params = params
+        self.problem = problem
+        p = params
+        self.units = CodeUnits(p["units.length"], p["units.mass"], p["units.time"])
+        m = params.section("mesh")
+        self.grid = Grid((m["nx"], m["ny"], m["nz"]),
+                         (m["x1min"], m["x2min"], m["x3min"]),
+                         (m["x1max"], m["x2max"], m["x3max"]))
+        kinds = {}
+        for axis, tag in enumerate(("1", "2", "3")):
+            kinds[(axis, "inner")] = m[f"ix{tag}_bc"]
+            kinds[(axis, "outer")] = m[f"ox{tag}_bc"]
+        periodic = tuple(kinds[(a, "inner")] == "periodic" for a in range(3))
+        dims = None
+        if any(m[f"ranks_{ax}"] for ax in "xyz"):
+            dims = tuple(m[f"ranks_{ax}"] for ax in "xyz")
+        self.decomp = parallel.Decomposition(self.grid, periodic=periodic, dims=dims, comm=comm)
+        self.block = self.decomp.block
+
+        self.mhd_on = p["mhd.magnetic"]
+        self.cr_on = p["cr.enabled"]
+        self.state = State(self.block, mhd=self.mhd_on, cr=self.cr_on)
+        self.mhd = MHDIntegrator(self.block, gamma=p["mhd.gamma"], riemann=p["mhd.riemann"],
+                                 limiter=p["mhd.limiter"], mhd=self.mhd_on, cfl=p["time.cfl"],
+                                 density_floor=p["mhd.density_floor"],
+                                 pressure_floor=p["mhd.pressure_floor"])
+        self.cr = None
+        if self.cr_on:
+            from crplugin.solver.cr import CRIntegrator
+            self.cr = CRIntegrator(self.block, v_m=p["cr.v_max"], exchange=p["cr.exchange"],
+                                   cfl=p["cr.cfl"])
+
+        available = {"hydro"} | ({"mhd"} if self.mhd_on else set()) | ({"cr"} if self.cr_on else set())
+        self.sources = _sources.build(p["sources.enabled"], params, available)
+
+        user = dict(problem.boundary_functions(self)) if hasattr(problem, "boundary_functions") else {}
+        self.boundaries = Boundaries(self.block, kinds, user=user)
+
+        problem.initialise(self)
+        for term in self.sources:
+            term.setup(self)
+        self.fill_ghosts(self.state)
+        self.dt = None
+        self.wall_start = None
+
+    # ------------------------------------------------------------------
+    def fill_ghosts(self, state):
+        self.boundaries.fill(state, exchange=self.decomp.exchange)
+
+    @property
+    def time(self):
+        return self.state.time
+
+    @property
+    def cycle(self):
+        return self.state.cycle
+
+    def primitives(self):
+        return self.mhd.primitives(self.state)
+
+    def coefficients(self):
+        """Transport coefficients for the CR integrator from the source terms."""
+        coeffs = {}
+        for term in self.sources:
+            for name, arr in term.fields(self).items():
+                if name in ("kappa_par", "kappa_perp", "stream_speed", "stream_velocity_par"):
+                    coeffs[name] = arr
+        shape = self.block.shape
+        coeffs.setdefault("kappa_par", np.zeros(shape))
+        coeffs.setdefault("kappa_perp", np.zeros(shape))
+        coeffs.setdefault("stream_speed", np.zeros(shape))
+        return coeffs
+
+    def timestep(self):
+        dt = self.params["time.dt_max"]
+        if self.params["mhd.evolve"]:
+            dt = min(dt, self.mhd.timestep(self.state))
+        if self.cr is not None:
+            dt = min(dt, self.cr.timestep() * self.params["cr.max_subcycles"])
+        for term in self.sources:
+            dt = min(dt, term.estimate_dt(self))
+        dt = self.decomp.min(dt)
+        if not math.isfinite(dt) or dt <= 0:
+            raise RuntimeError(f"time step is {dt!r} at t = {self.time:g}: the state is unphysical")
+        return dt
+
+    def step(self, dt):
+        if self.params["mhd.evolve"]:
+            self.mhd.step(self.state, dt, self.fill_ghosts)
+        if self.cr is not None:
+            self.cr.step(self.state, dt, self.coefficients(), self.fill_ghosts)
+        for term in self.sources:
+            term.apply(self, dt)
+        self.fill_ghosts(self.state)
+        self.state.time += dt
+        self.state.cycle += 1
+        self.dt = dt
+
+    # ------------------------------------------------------------------
+    def output_fields(self):
+        """Fields written to outputs: name -> (active array, kind)."""
+        act = (slice(None),) + self.block.active
+        w = self.primitives()[act]
+        out = {"density": (w[IDN], "density"),
+               "pressure": (w[IPR], "pressure")}
+        for a, ax in enumerate("xyz"):
+            out[f"velocity_{ax}"] = (w[IVX + a], "velocity")
+        if self.mhd_on:
+            bcc = self.state.bcc[act]
+            for a, ax in enumerate("xyz"):
+                out[f"magnetic_field_{ax}"] = (bcc[a], "magnetic_field")
+        if self.cr_on:
+            cr = self.state.cr[act]
+            out["cr_energy_density"] = (cr[IEC], "energy_density")
+            for a, ax in enumerate("xyz"):
+                out[f"cr_flux_{ax}"] = (cr[IFC1 + a], "flux")
+        for term in self.sources:
+            for name, arr in term.fields(self).items():
+                out[name] = (arr[self.block.active], _sources.FIELD_KINDS.get(name, "dimensionless"))
+        return out
+
+    def totals(self):
+        """Domain totals for the history file (summed over ranks)."""
+        act = (slice(None),) + self.block.active
+        dv = float(np.prod([d for d, n in zip(self.block.dx, self.grid.shape) if n > 1]))
+        u = self.state.u[act]
+        row = {"time": self.time, "cycle": self.cycle, "dt": self.dt or 0.0,
+               "mass": u[IDN].sum() * dv, "momentum_x": u[IM1].sum() * dv,
+               "total_energy": u[IEN].sum() * dv}
+        if self.cr_on:
+            row["cr_energy"] = self.state.cr[(IEC,) + self.block.active].sum() * dv
+        for key in list(row)[3:]:
+            row[key] = float(self.decomp.sum(row[key]))
+        return row
+
+    def checkpoint_extra(self):
+        return {"dt": self.dt if self.dt is not None else -1.0,
+                "floors_hit": float(getattr(self.mhd, "floors_hit", 0))}
+
+    def restore_extra(self, extra):
+        self.dt = None if extra["dt"] < 0 else float(extra["dt"])
+        self.mhd.floors_hit = int(extra["floors_hit"])
