@@ -9,6 +9,7 @@ Set ``CRPLUGIN_EXT=name1,name2`` to build only some modules (handy while
 several kernels are edited at once).
 """
 import os
+import runpy
 from glob import glob
 
 import numpy as np
@@ -16,6 +17,10 @@ from Cython.Build import cythonize
 from setuptools import Extension, setup
 
 KERNEL_DIR = os.path.join("cython_src", "crplugin", "kernels")
+
+# The C API module (capi.pyx) is generated from the kernel .pxd files; it must
+# exist before the .pyx files are globbed below.
+runpy.run_path(os.path.join("cython_src", "generate_capi.py"))["generate"](KERNEL_DIR)
 
 # One set of directives for every kernel: typed memoryviews are trusted,
 # so the hot loops carry no bounds checks or negative-index wraparound.
