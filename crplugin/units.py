@@ -50,6 +50,10 @@ class CodeUnits:
         return self.length**2 / self.time
 
     @property
+    def rate(self):             # s^-1
+        return 1.0 / self.time
+
+    @property
     def flux(self):             # erg cm^-2 s^-1
         return self.pressure * self.velocity
 
@@ -63,7 +67,7 @@ class CodeUnits:
         "length": "cm", "mass": "g", "time": "s", "density": "g/cm**3",
         "velocity": "cm/s", "pressure": "dyn/cm**2", "energy_density": "erg/cm**3",
         "magnetic_field": "G", "energy_rate_density": "erg/(cm**3*s)",
-        "diffusivity": "cm**2/s", "flux": "erg/(cm**2*s)", "dimensionless": "dimensionless",
+        "diffusivity": "cm**2/s", "rate": "1/s", "flux": "erg/(cm**2*s)", "dimensionless": "dimensionless",
     }
 
     def to_cgs(self, kind):
