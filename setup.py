@@ -54,11 +54,13 @@ def kernel_extensions():
 
 
 setup(
-    packages=["crplugin", "crplugin.kernels"] + [
-        p.replace(os.sep, ".") for p in glob("crplugin/*/") if os.path.exists(os.path.join(p, "__init__.py"))
+    packages=["crplugin", "crplugin.kernels", "crplugin.problems"] + [
+        "crplugin." + os.path.basename(os.path.dirname(p))
+        for p in glob(os.path.join("crplugin", "*", "__init__.py"))
     ],
-    package_dir={"crplugin.kernels": KERNEL_DIR},
-    package_data={"crplugin.kernels": ["*.pxd", "*.pyx", "*.h"]},
+    # kernels are built from cython_src/, problems live in problems/ (with their input files)
+    package_dir={"crplugin.kernels": KERNEL_DIR, "crplugin.problems": "problems"},
+    package_data={"crplugin.kernels": ["*.pxd", "*.pyx", "*.h"], "crplugin.problems": ["*.toml"]},
     ext_modules=cythonize(
         kernel_extensions(),
         include_path=["cython_src"],
