@@ -1,15 +1,13 @@
-"""The run loop: advance a Simulation to ``time.tlim`` with outputs, history,
-checkpoints, a progress bar on rank 0 and a closing summary."""
+"""The run loop: advance a Simulation to ``time.tlim`` (or to a steady state)
+with outputs, history, checkpoints, a progress line on rank 0 and a summary."""
 import math
 import os
 import sys
 import time as _time
 
+import numpy as np
+
 from crplugin import io
-
-
-def _due(t, dt_every, last):
-    return dt_every > 0 and t >= last + dt_every * (1 - 1e-12)
 
 
 class Progress:
@@ -19,34 +17,68 @@ class Progress:
         self.sim = sim
         self.enabled = enabled and sim.decomp.rank == 0
         self.tlim = sim.params["time.tlim"]
-        self.last_print = 0.0
+        self.last_print = -math.inf
         self.tty = sys.stderr.isatty()
 
-    def update(self, cells, wall):
+    def update(self, cells, cycles, wall, force=False):
         if not self.enabled:
             return
         now = _time.perf_counter()
-        if now - self.last_print < (0.2 if self.tty else 5.0):
+        if not force and now - self.last_print < (0.2 if self.tty else 10.0):
             return
         self.last_print = now
         frac = min(1.0, self.sim.time / self.tlim)
-        bar = "#" * int(30 * frac)
-        zcs = cells * self.sim.cycle / max(wall, 1e-9)
-        line = (f"[{bar:<30}] {100 * frac:5.1f}%  t={self.sim.time:.4g}  dt={self.sim.dt:.3g}  "
-                f"cycle={self.sim.cycle}  {zcs:.3g} zone-cycles/s")
-        end = "\r" if self.tty else "\n"
-        print(line, end=end, file=sys.stderr, flush=True)
+        zcs = cells * cycles / max(wall, 1e-9)
+        line = (f"[{'#' * int(30 * frac):<30}] {100 * frac:5.1f}%  t={self.sim.time:.5g}  "
+                f"dt={self.sim.dt or 0:.3g}  cycle={self.sim.cycle}  {zcs:.3g} zone-cycles/s")
+        print(line, end="\r" if self.tty else "\n", file=sys.stderr, flush=True)
 
     def close(self):
         if self.enabled and self.tty:
             print(file=sys.stderr)
 
 
+class SteadyState:
+    """Detects a steady state: the largest relative change rate of the evolved
+    fields, max|q(t) - q(t - T)| / (max|q| T) over the check interval T, below tol."""
+
+    def __init__(self, sim):
+        self.tol = sim.params["time.steady_tol"]
+        self.interval = sim.params["time.steady_interval"]
+        self.sim = sim
+        self.last_time = sim.time
+        self.last = self._snapshot() if self.tol > 0 else None
+        self.rate = math.inf
+
+    def _snapshot(self):
+        s = self.sim.state
+        arrays = [s.u[(slice(None),) + self.sim.block.active]]
+        if s.cr is not None:
+            arrays.append(s.cr[(slice(None),) + self.sim.block.active])
+        return [a.copy() for a in arrays]
+
+    def reached(self):
+        if self.tol <= 0 or self.sim.time < self.last_time + self.interval:
+            return False
+        now = self._snapshot()
+        span = self.sim.time - self.last_time
+        rate = 0.0
+        for old, new in zip(self.last, now):
+            for var in range(new.shape[0]):
+                scale = self.sim.decomp.max(float(np.abs(new[var]).max()))
+                if scale > 0:
+                    change = self.sim.decomp.max(float(np.abs(new[var] - old[var]).max()))
+                    rate = max(rate, change / (scale * span))
+        self.rate = rate
+        self.last, self.last_time = now, self.sim.time
+        return rate < self.tol
+
+
 def run(sim, outdir, basename=None, restart=None):
-    """Advance ``sim`` to ``time.tlim``; write outputs into ``outdir``.
+    """Advance ``sim``; write outputs into ``outdir``.
 
     Returns a summary dict (cells, cycles, wall time, zone-cycles per second,
-    floors hit, list of output files).
+    floors hit, output files, whether a steady state stopped the run).
     """
     p = sim.params
     basename = basename or getattr(sim.problem, "NAME", "run")
@@ -58,10 +90,11 @@ def run(sim, outdir, basename=None, restart=None):
     tlim, nlim = p["time.tlim"], p["time.nlim"]
     dt_out, dt_hist, dt_chk = p["output.dt"], p["output.dt_history"], p["output.dt_checkpoint"]
     history = os.path.join(outdir, f"{basename}.hst")
+    checkpoint = os.path.join(outdir, f"{basename}.chk.h5")
     outputs = []
-    n_out = int(round(sim.time / dt_out)) if dt_out > 0 else 0
-    last_hist = sim.time if restart is not None else -math.inf
-    last_chk = sim.time
+    n_out = int(math.floor(sim.time / dt_out + 1e-9)) + (restart is not None) if dt_out > 0 else 0
+    next_hist = sim.time + dt_hist if dt_hist > 0 else None
+    next_chk = sim.time + dt_chk if dt_chk > 0 else None
 
     def write_output():
         nonlocal n_out
@@ -70,41 +103,49 @@ def run(sim, outdir, basename=None, restart=None):
         outputs.append(path)
         n_out += 1
 
+    def write_history():
+        row = sim.totals()
+        if sim.decomp.rank == 0:
+            io.append_history(history, row)
+
     if restart is None:
         write_output()
-    cells = int(sim.grid.shape[0] * sim.grid.shape[1] * sim.grid.shape[2])
+        write_history()
+    cells = int(np.prod(sim.grid.shape))
     progress = Progress(sim, p["output.progress"])
+    steady = SteadyState(sim)
     start_cycle = sim.cycle
     wall0 = _time.perf_counter()
+    stopped_steady = False
+    last_written_time = sim.time
     while sim.time < tlim * (1 - 1e-14) and (nlim < 0 or sim.cycle < nlim):
-        dt = sim.timestep()
-        targets = [tlim]
+        dt = min(sim.timestep(), tlim - sim.time)
         if dt_out > 0:
-            targets.append(n_out * dt_out)
-        dt = min(dt, min(t for t in targets if t > sim.time) - sim.time)
+            dt = min(dt, n_out * dt_out - sim.time)
         sim.step(dt)
-        if dt_hist > 0 and _due(sim.time, dt_hist, last_hist) or dt_hist <= 0 and sim.cycle % 10 == 0:
-            io.append_history(history, sim.totals(), comm=sim.decomp) if _accepts_comm() else io.append_history(history, sim.totals())
-            last_hist = sim.time
+        if (next_hist is None and sim.cycle % 10 == 0) or (next_hist is not None and sim.time >= next_hist):
+            write_history()
+            next_hist = next_hist + dt_hist if next_hist is not None else None
         if dt_out > 0 and sim.time >= n_out * dt_out * (1 - 1e-12):
             write_output()
-        if _due(sim.time, dt_chk, last_chk):
-            io.write_checkpoint(os.path.join(outdir, f"{basename}.chk.h5"), sim)
-            last_chk = sim.time
-        progress.update(cells, _time.perf_counter() - wall0)
-    progress.close()
+            last_written_time = sim.time
+        if next_chk is not None and sim.time >= next_chk:
+            io.write_checkpoint(checkpoint, sim)
+            next_chk += dt_chk
+        progress.update(cells, sim.cycle - start_cycle, _time.perf_counter() - wall0)
+        if steady.reached():
+            stopped_steady = True
+            break
     wall = _time.perf_counter() - wall0
-    if dt_out <= 0 or (outputs and not outputs[-1].endswith(f"{n_out - 1:05d}.h5")) or sim.time > (n_out - 1) * dt_out * (1 + 1e-12):
+    progress.update(cells, sim.cycle - start_cycle, wall, force=True)
+    progress.close()
+    if sim.time > last_written_time or not outputs:
         write_output()
-    io.write_checkpoint(os.path.join(outdir, f"{basename}.chk.h5"), sim)
+    write_history()
+    io.write_checkpoint(checkpoint, sim)
     cycles = sim.cycle - start_cycle
-    floors = int(sim.decomp.sum(float(getattr(sim.mhd, "floors_hit", 0))))
-    summary = {"cells": cells, "cycles": cycles, "wall_time": wall, "ranks": sim.decomp.size,
-               "zone_cycles_per_second": cells * cycles / wall if wall > 0 else float("nan"),
-               "floors_hit": floors, "time": sim.time, "outputs": outputs, "history": history}
-    return summary
-
-
-def _accepts_comm():
-    import inspect
-    return "comm" in inspect.signature(io.append_history).parameters
+    return {"cells": cells, "cycles": cycles, "wall_time": wall, "ranks": sim.decomp.size,
+            "zone_cycles_per_second": cells * cycles / wall if wall > 0 else float("nan"),
+            "floors_hit": int(sim.decomp.sum(float(getattr(sim.mhd, "floors_hit", 0)))),
+            "time": sim.time, "steady_state": stopped_steady, "steady_rate": steady.rate,
+            "outputs": outputs, "history": history, "checkpoint": checkpoint}

@@ -30,6 +30,9 @@ GENERAL = {
         "nlim": Param(-1, "maximum number of cycles (-1 = no limit)"),
         "cfl": Param(0.4, "Courant number of the MHD step", positive=True),
         "dt_max": Param(float("inf"), "largest step allowed [code time]", positive=True),
+        "steady_tol": Param(0.0, "stop when max|d ln q/dt| of the evolved fields stays below this "
+                                 "(0 = run to tlim)"),
+        "steady_interval": Param(10.0, "simulated time between steady-state checks", positive=True),
     },
     "mhd": {
         "evolve": Param(True, "evolve the gas (false: frozen background for CR-only tests)"),

@@ -17,6 +17,7 @@ import time as _time
 
 import numpy as np
 
+from crplugin import source_terms as _registered  # noqa: F401  (registers the source terms)
 from crplugin import sources as _sources
 from crplugin.boundaries import Boundaries
 from crplugin.mesh import Grid
