@@ -1,0 +1,77 @@
+"""CR heating of the gas as source terms, and the CR diagnostics every run can write.
+
+* ``pa_heating``: pressure-anisotropy heating from the local rate dlnB/dt
+  (Zweibel 2021 eq 48, lower bound), added to the gas energy (or diagnostic
+  only), taken from the CR energy so that the total is conserved;
+* ``cr_diagnostics``: streaming heating |v_A b.grad P_c| (Zweibel 2021 eq 38)
+  and the CR work rate -v.grad P_c, written to outputs.
+"""
+import numpy as np
+
+from crplugin import closures
+from crplugin.params import Param
+from crplugin.sources import SourceTerm, register
+from crplugin.state import IEC, IEN
+from crplugin.source_terms._fields import cr_pressure, gradient, unit_b, velocity
+from crplugin.source_terms.transport import alfven_speed_code
+
+
+def dlnB_dt_code(sim):
+    """b.(b.grad)v - div v in code units (through the closure)."""
+    blk, s = sim.block, sim.state
+    b, _ = unit_b(s)
+    v = velocity(s)
+    grads = [gradient(blk, v[j]) for j in range(3)]        # grads[j][i] = d v_j / d x_i
+    comps = [grads[j][i] for j in range(3) for i in range(3)]  # dvx_dx, dvx_dy, ... dvz_dz
+    return closures.dlnB_dt(b[0], b[1], b[2], *comps)
+
+
+@register
+class PressureAnisotropyHeating(SourceTerm):
+    """PA heating (4/15)(v_A/c)|dlnB/dt| P_c from the local flow (Zweibel 2021 eq 48)."""
+
+    name = "pa_heating"
+    PARAMS = {"ion_fraction": Param(1.0, "ion mass fraction for v_A", positive=True),
+              "heat_gas": Param(True, "add the heating to the gas (false: diagnostic only)")}
+    requires = ("mhd", "cr")
+    provides = ("pa_heating", "dlnB_dt")
+
+    def _rates(self, sim):
+        u = sim.units
+        rate = dlnB_dt_code(sim)
+        v_a = alfven_speed_code(sim, self.params["ion_fraction"]) * u.velocity
+        heat = closures.pa_heating(v_a, cr_pressure(sim.state) * u.pressure, rate * u.rate)
+        return heat / u.energy_rate_density, rate
+
+    def apply(self, sim, dt):
+        if not self.params["heat_gas"]:
+            return
+        heat, _ = self._rates(sim)
+        # energy leaves the CRs (never more than they have) and heats the gas
+        de = np.minimum(heat * dt, sim.state.cr[IEC])
+        sim.state.cr[IEC] -= de
+        sim.state.u[IEN] += de
+
+    def fields(self, sim):
+        heat, rate = self._rates(sim)
+        return {"pa_heating": heat, "dlnB_dt": rate}
+
+
+@register
+class CRDiagnostics(SourceTerm):
+    """Diagnostic fields: streaming heating |v_A b.grad P_c| and CR work rate -v.grad P_c."""
+
+    name = "cr_diagnostics"
+    PARAMS = {"ion_fraction": Param(1.0, "ion mass fraction for v_A", positive=True)}
+    requires = ("mhd", "cr")
+    provides = ("streaming_heating", "cr_work_rate")
+
+    def fields(self, sim):
+        u, blk, s = sim.units, sim.block, sim.state
+        grad_pc = gradient(blk, cr_pressure(s))
+        b, _ = unit_b(s)
+        g_par = (b * grad_pc).sum(axis=0)
+        v_a = alfven_speed_code(sim, self.params["ion_fraction"])
+        heat = closures.streaming_heating(v_a * u.velocity, g_par * u.pressure / u.length)
+        work = -(velocity(s) * grad_pc).sum(axis=0)
+        return {"streaming_heating": heat / u.energy_rate_density, "cr_work_rate": work}
