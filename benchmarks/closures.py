@@ -60,9 +60,33 @@ def _block(spec, rng, size):
     return t * f * rng.choice([-1.0, 1.0], size)
 
 
-def make_inputs(func, n, rng):
-    """Contiguous float64 inputs of length n (a random block of 65536 values, tiled)."""
-    return [np.resize(_block(spec, rng, min(n, 65536)), n) for spec in func.args.values()]
+_arena = np.empty(0)
+
+
+def _reserve(n_doubles):
+    """One arena for every buffer, allocated and touched once (no page faults while timing)."""
+    global _arena
+    if _arena.size < n_doubles:
+        _arena = np.empty(n_doubles)
+        _arena.fill(0.0)
+
+
+def _buffer(i, n):
+    """The i-th contiguous buffer of length n carved out of the arena."""
+    return _arena[i * n:(i + 1) * n]
+
+
+def make_inputs(func, n, rng, first_buffer=1):
+    """Contiguous float64 inputs of length n (a random block of up to 65536 values, tiled)."""
+    arrays = []
+    for j, spec in enumerate(func.args.values()):
+        block = _block(spec, rng, min(n, 65536))
+        buf = _buffer(first_buffer + j, n)
+        reps = n // block.size
+        buf[:reps * block.size].reshape(reps, block.size)[:] = block
+        buf[reps * block.size:] = block[:n - reps * block.size]
+        arrays.append(buf)
+    return arrays
 
 
 def best_time(call, repeat):
@@ -81,13 +105,13 @@ _copy_cache = {}
 def copy_time(n_doubles, repeat):
     """Best time of np.copyto over n_doubles doubles (cached per size)."""
     if n_doubles not in _copy_cache:
-        src = np.random.default_rng(0).uniform(size=n_doubles)
-        dst = np.empty_like(src)
+        src, dst = _buffer(0, n_doubles), _buffer(1, n_doubles)
+        src[:] = 1.0
         _copy_cache[n_doubles] = best_time(lambda: np.copyto(dst, src), repeat)
     return _copy_cache[n_doubles]
 
 
-def run(sizes, repeat, only=None, budget=2.0):
+def run(sizes, repeat, only=None, budget=1.0):
     funcs = public_closures()
     if only:
         missing = set(only) - set(funcs)
@@ -95,6 +119,8 @@ def run(sizes, repeat, only=None, budget=2.0):
             raise SystemExit(f"unknown closure(s) {sorted(missing)}; available: {', '.join(funcs)}")
         funcs = {k: v for k, v in funcs.items() if k in only}
     rng = np.random.default_rng(12345)
+    kmax = max((len(f.args) for f in funcs.values()), default=1)
+    _reserve((kmax + 2) * max(sizes))
     header = (f"{'closure':<34} {'k':>2} {'N':>8} {'Mcell/s':>9} {'ns/cell':>8} "
               f"{'GB/s':>7} {'copy GB/s':>9} {'ratio':>6}")
     print(header)
@@ -102,22 +128,21 @@ def run(sizes, repeat, only=None, budget=2.0):
     for name, func in funcs.items():
         k = len(func.args)
         # a pilot run on 10^4 cells estimates the cost per cell
-        pilot = make_inputs(func, 10_000, rng)
+        pilot = [a.copy() for a in make_inputs(func, 10_000, rng)]
         out = np.empty(10_000)
         t_pilot = best_time(lambda: func.driver(*pilot, out), 1) / 10_000
         for n in sizes:
-            if t_pilot * n > budget:
-                print(f"{name:<34} {k:>2} {n:>8.0e}  skipped: about {t_pilot * n:.1f} s per call "
-                      f"(> --budget {budget:g} s)")
+            if t_pilot * n * (repeat + 1) > budget:
+                print(f"{name:<34} {k:>2} {n:>8.0e} {1e-6 / t_pilot:>9.2f} {t_pilot * 1e9:>8.0f}"
+                      f"   (on 1e4 cells; skipped: {t_pilot * n:.1f} s per call, see --budget)")
                 continue
+            t_copy = copy_time((k + 1) * n // 2, repeat)
             inputs = make_inputs(func, n, rng)
-            out = np.empty(n)
+            out = _buffer(0, n)
             t = best_time(lambda: func.driver(*inputs, out), repeat)
             nbytes = (k + 1) * n * 8
-            t_copy = copy_time((k + 1) * n // 2, repeat)
             print(f"{name:<34} {k:>2} {n:>8.0e} {n / t / 1e6:>9.1f} {t / n * 1e9:>8.2f} "
                   f"{nbytes / t / 1e9:>7.2f} {nbytes / t_copy / 1e9:>9.2f} {t / t_copy:>6.2f}")
-            del inputs, out
 
 
 def main(argv=None):
@@ -127,8 +152,9 @@ def main(argv=None):
     p.add_argument("--repeat", type=int, default=3, help="timed repeats, best kept (default 3)")
     p.add_argument("--only", action="append", metavar="NAME",
                    help="benchmark only this closure (repeatable)")
-    p.add_argument("--budget", type=float, default=2.0,
-                   help="skip a size whose single call would take longer than this [s] (default 2)")
+    p.add_argument("--budget", type=float, default=1.0,
+                   help="skip a size whose timed calls would take longer than this in all [s] "
+                        "(default 1)")
     args = p.parse_args(argv)
     sizes = [int(n) for n in (args.n or [1e6, 1e7])]
     print(f"crplugin closure drivers, best of {args.repeat}; ratio = closure time / numpy copy "
