@@ -131,9 +131,10 @@ def _rows():
             lambda s: _call("pa_mean_free_path", v_A=s["v_A"], tau_B=s["tau_B"],
                             anisotropy_factor=1.0),
             "pc", PC, "1.6", "erratum: 160 pc (follows eq 57)", needs=("pa_mean_free_path",)),
-        Row("PA diffusivity kappa_pa (eq 54, factor 45/2 restored)", "kappa_pa",
+        Row("PA diffusivity kappa_pa = c^2 / (3 nu) (eq 54)", "kappa_pa",
             lambda s: _call("pa_kappa", v_A=s["v_A"], tau_B=s["tau_B"], anisotropy_factor=1.0),
-            "cm^2 s^-1", 1.0, "", "erratum: eqs 54-55 drop 45/2", needs=("pa_kappa",)),
+            "cm^2 s^-1", 1.0, "", "erratum: eq 54 drops 45/2 (= 7.5 c v_A tau_B)",
+            needs=("pa_kappa",)),
     ]
 
 
