@@ -1,0 +1,1 @@
+"""Finite-volume solvers: the ideal-MHD integrator (:mod:`crplugin.solver.mhd`)."""
