@@ -1,9 +1,20 @@
 """Single-particle basics for cosmic rays: Lorentz factor, speed, momentum from
 kinetic energy, thermal speed, rigidity, gyrofrequency, gyroradius, and the
 large-scale gradient and curvature drifts (cgs, Gaussian units)."""
+import functools
+import inspect
+
 from crplugin.closures._wrap import Arg, closure
 from crplugin.constants import M_P
 from crplugin.kernels import particles as _k
+
+try:
+    import unyt
+except ImportError:  # pragma: no cover
+    unyt = None
+
+# 1 statV = 299.792458 V exactly (c = 2.99792458e10 cm/s).
+_VOLT_PER_STATVOLT = 299.792458
 
 __all__ = [
     "lorentz_factor",
@@ -16,6 +27,37 @@ __all__ = [
     "gradient_drift_speed",
     "curvature_drift_speed",
 ]
+
+
+
+def _si_volts_to_statvolts(*names):
+    """Convert unyt rigidities given in SI volts (V, GV, ...) to statvolt ourselves.
+
+    unyt 3.2 converts between V and statV with the inverse factor (1 V -> 299.79
+    statV instead of 1/299.79 statV), so a rigidity passed as ``unyt`` GV would be
+    off by c^2 (8.99e4).  Arguments with SI-voltage dimensions are converted here
+    with the exact factor; everything else goes through unchanged.
+    """
+    def decorate(func):
+        sig = inspect.signature(func)
+
+        @functools.wraps(func)
+        def wrapper(*args, out=None, **kwargs):
+            if unyt is not None:
+                bound = sig.bind(*args, **kwargs)
+                for name in names:
+                    val = bound.arguments.get(name)
+                    if (isinstance(val, unyt.unyt_array)
+                            and val.units.dimensions == unyt.V.units.dimensions):
+                        bound.arguments[name] = unyt.unyt_array(
+                            val.to_value("V") / _VOLT_PER_STATVOLT, "statV")
+                args, kwargs = bound.args, bound.kwargs
+            return func(*args, out=out, **kwargs)
+
+        return wrapper
+
+    return decorate
+
 
 _P = Arg("g*cm/s", nonnegative=True)
 _M = Arg("g", positive=True)
@@ -108,6 +150,11 @@ def rigidity(p, charge_number=1.0):
     proton has R = 1 GV = 3.336e6 statV) and :math:`r_g = R\sin\alpha/B` in cm
     with no factor c (B in G = statV cm^-1).
 
+    Warning: unyt (3.2) converts statV <-> V with the inverse factor.  To get
+    volts from a result in statV multiply by 299.792458 yourself rather than
+    calling ``.to("V")``.  The drift closures of this module accept rigidities
+    in SI volts (unyt V, GV) and convert them correctly.
+
     Parameters
     ----------
     p : float or array_like
@@ -176,6 +223,7 @@ def gyroradius(p, B, mu=0.0, charge_number=1.0):
     """
 
 
+@_si_volts_to_statvolts("R")
 @closure(_k.gradient_drift_speed_array, units="cm/s",
          R=Arg("statV", nonnegative=True), v=Arg("cm/s", nonnegative=True), mu=_MU,
          B=Arg("G", positive=True), gradB_perp=Arg("G/cm", nonnegative=True))
@@ -193,7 +241,8 @@ def gradient_drift_speed(R, v, mu, B, gradB_perp):
     Parameters
     ----------
     R : float or array_like
-        Rigidity |pc/q| [statV], >= 0 (:func:`rigidity`).
+        Rigidity |pc/q| [statV], >= 0 (:func:`rigidity`); a unyt quantity in
+        V or GV is converted with the exact factor 1 statV = 299.792458 V.
     v : float or array_like
         Particle speed [cm s^-1], >= 0.
     mu : float or array_like
@@ -215,6 +264,7 @@ def gradient_drift_speed(R, v, mu, B, gradB_perp):
     """
 
 
+@_si_volts_to_statvolts("R")
 @closure(_k.curvature_drift_speed_array, units="cm/s",
          R=Arg("statV", nonnegative=True), v=Arg("cm/s", nonnegative=True), mu=_MU,
          B=Arg("G", positive=True), curvature=Arg("1/cm", nonnegative=True))
@@ -231,7 +281,8 @@ def curvature_drift_speed(R, v, mu, B, curvature):
     Parameters
     ----------
     R : float or array_like
-        Rigidity |pc/q| [statV], >= 0.
+        Rigidity |pc/q| [statV], >= 0 (unyt V or GV accepted, as in
+        :func:`gradient_drift_speed`).
     v : float or array_like
         Particle speed [cm s^-1], >= 0.
     mu : float or array_like
