@@ -338,7 +338,7 @@ def ion_neutral_damping_rate(n_n, sigma_v_in):
 
     Kulsrud & Pearce (1969), in the weak-coupling limit used for the
     gyroresonant waves of GeV CRs (Kulsrud 2005, Plasma Physics for
-    Astrophysics, ch. 12-13; Zweibel 2017 review; Wiener, Oh & Guo 2013): the
+    Astrophysics; Zweibel 2017 review; Wiener, Oh & Guo 2013): the
     ions oscillate in the wave while the neutrals stay at rest, and friction
     removes the ion kinetic energy (half the wave energy) at nu_in.
 
