@@ -1,0 +1,1 @@
+"""Shared test helpers (synthetic simulation objects)."""
