@@ -98,3 +98,80 @@ class PowerLawDiffusion(SourceTerm):
 
     def fields(self, sim):
         return {"kappa_par": self._par, "kappa_perp": self._perp}
+
+
+def _cr_gradient_length(sim, L_max):
+    """L = P_c / |b.grad P_c| in code units, capped at L_max where the gradient vanishes."""
+    from crplugin.source_terms._fields import cr_pressure, grad_par
+    pc = cr_pressure(sim.state)
+    g = np.abs(grad_par(sim.block, sim.state, pc))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        L = np.where(g > pc / L_max, pc / np.where(g > 0, g, 1.0), L_max)
+    return np.maximum(L, 1e-300)
+
+
+@register
+class SelfConfinementDiffusion(SourceTerm):
+    """Self-confinement: kappa_par = L (v_D - v_A) from streaming growth = wave damping
+    (Zweibel 2021 eqs 19 and 52; damping: ion-neutral, turbulent or a constant rate)."""
+
+    name = "self_confinement_diffusion"
+    PARAMS = {
+        "damping": Param("ion_neutral", "wave damping", choices=("ion_neutral", "turbulent", "constant")),
+        "n_neutral": Param(1e-4, "neutral density for ion-neutral damping [cm^-3]", positive=True),
+        "sigma_v_in": Param(3e-9, "ion-neutral <sigma v> [cm^3/s]", positive=True),
+        "L_MHD": Param(3.086e20, "Alfvenic scale of the turbulence [cm] (turbulent damping)", positive=True),
+        "Gamma": Param(1e-10, "damping rate for damping = constant [1/s]", positive=True),
+        "rigidity_GV": Param(1.0, "rigidity of the resonant CRs [GV]", positive=True),
+        "cr_energy_GeV": Param(1.0, "mean energy per CR, n_cr = E_c / energy [GeV]", positive=True),
+        "spectral_index": Param(4.7, "a of f_0 ~ p^-a (C = (a-3)/(a-2))", positive=True),
+        "mu_ion": Param(1.27, "mean ion mass / m_p (H+He, n_He/n_H = 0.1)", positive=True),
+        "L_max": Param(1e300, "cap of the gradient length P_c/|grad P_c| [code length]", positive=True),
+        "kappa_max": Param(1e300, "cap of kappa_par [code units]", positive=True),
+    }
+    requires = ("mhd", "cr")
+    provides = ("kappa_par", "kappa_perp")
+
+    def fields(self, sim):
+        from crplugin.constants import EV, M_P
+        p, u, s = self.params, sim.units, sim.state
+        _, bmag = unit_b(s)
+        B = np.maximum(bmag * u.magnetic_field, 1e-300)
+        v_a = alfven_speed_code(sim, 1.0) * u.velocity
+        n_ion = s.u[IDN] * u.density / (p["mu_ion"] * M_P)
+        n_cr = np.maximum(s.cr[0] * u.energy_density / (p["cr_energy_GeV"] * 1e9 * EV), 1e-300)
+        if p["damping"] == "ion_neutral":
+            gamma = closures.ion_neutral_damping_rate(p["n_neutral"], p["sigma_v_in"])
+        elif p["damping"] == "turbulent":
+            r_L = p["rigidity_GV"] * 1e9 / 299.792458 / B   # statV / G = cm
+            gamma = closures.turbulent_damping_rate(v_a, r_L, p["L_MHD"])
+        else:
+            gamma = p["Gamma"]
+        C = closures.spectrum_constant(p["spectral_index"])
+        L = _cr_gradient_length(sim, p["L_max"]) * u.length
+        kappa = closures.self_confined_kappa(v_a, L, gamma, B, n_cr, n_ion, C) / u.diffusivity
+        return {"kappa_par": np.minimum(kappa, p["kappa_max"]), "kappa_perp": np.zeros_like(kappa)}
+
+
+@register
+class PressureAnisotropyConfinement(SourceTerm):
+    """PA confinement: kappa_par = (15/2) c v_A tau_B X with tau_B = 1/|dlnB/dt| from the
+    local flow (Zweibel 2021 eq 54, corrected as in the closure's docstring)."""
+
+    name = "pa_confinement"
+    PARAMS = {
+        "anisotropy_factor": Param(1.0, "X = (c/v_A) dP_c/P_c - 1 at marginal stability", positive=True),
+        "tau_max": Param(1e300, "cap of tau_B where the field is steady [code time]", positive=True),
+        "kappa_max": Param(1e300, "cap of kappa_par [code units]", positive=True),
+        "ion_fraction": Param(1.0, "ion mass fraction for v_A", positive=True),
+    }
+    requires = ("mhd", "cr")
+    provides = ("kappa_par", "kappa_perp")
+
+    def fields(self, sim):
+        from crplugin.source_terms.heating import dlnB_dt_code
+        p, u = self.params, sim.units
+        tau = 1.0 / np.maximum(np.abs(dlnB_dt_code(sim)), 1.0 / p["tau_max"])
+        v_a = alfven_speed_code(sim, p["ion_fraction"]) * u.velocity
+        kappa = closures.pa_kappa(v_a, tau * u.time, p["anisotropy_factor"]) / u.diffusivity
+        return {"kappa_par": np.minimum(kappa, p["kappa_max"]), "kappa_perp": np.zeros_like(kappa)}
