@@ -50,9 +50,10 @@ class MHDIntegrator:
         Adiabatic index (> 1).
     riemann : {"hlld", "hlle", "hllc"} or None
         Riemann solver.  MHD: ``"hlld"`` (Miyoshi & Kusano 2005) or ``"hlle"``
-        (HLL with Davis signal speeds, the robust fallback).  Hydro: ``"hllc"``
-        (Toro et al. 1994) or ``"hlle"``.  None picks ``"hlld"`` for MHD and
-        ``"hllc"`` for hydro.
+        (HLL with Davis signal speeds, the robust fallback); ``"hllc"`` is
+        hydro only.  Hydro: ``"hllc"`` (Toro et al. 1994) or ``"hlle"``;
+        ``"hlld"`` is accepted and gives HLLC, to which HLLD reduces when
+        B = 0 (Miyoshi & Kusano 2005, section 5).  None: ``"hlld"``.
     limiter : {"vanleer", "mc", "minmod"}
         Slope limiter of the PLM reconstruction of the primitive variables.
     mhd : bool
@@ -82,8 +83,8 @@ class MHDIntegrator:
         if not gamma > 1.0:
             raise ValueError(f"gamma must exceed 1, got {gamma}")
         if riemann is None:
-            riemann = "hlld" if mhd else "hllc"
-        valid = ("hlld", "hlle") if mhd else ("hllc", "hlle")
+            riemann = "hlld"
+        valid = ("hlld", "hlle") if mhd else ("hllc", "hlle", "hlld")
         if riemann not in valid:
             raise ValueError(f"riemann '{riemann}' is not available for {'MHD' if mhd else 'hydro'}; "
                              f"valid: {', '.join(valid)}")
@@ -102,7 +103,7 @@ class MHDIntegrator:
         self.density_floor = float(density_floor)
         self.pressure_floor = float(pressure_floor)
         self.floors_hit = 0
-        self._rs = _k.RIEMANN_SOLVERS[riemann]
+        self._rs = _k.RIEMANN_SOLVERS["hllc" if (riemann == "hlld" and not mhd) else riemann]
         self._lim = _k.LIMITERS[limiter]
         self.active_axes = tuple(a for a in range(3) if block.grid.shape[a] > 1)
         # active cells as inclusive (ks, ke, js, je, is, ie)
@@ -181,7 +182,7 @@ class MHDIntegrator:
                                                self.mhd, self._cells)
 
     # ------------------------------------------------------------------
-    def step(self, state, dt, fill_ghosts, fill_end=True):
+    def step(self, state, dt, fill_ghosts, fill_end=False):
         """Advance ``state`` by ``dt`` with one VL2 step (in place).
 
         Parameters
@@ -194,9 +195,11 @@ class MHDIntegrator:
             (and ``s.cr``) and calls ``s.update_bcc()``; it is applied to the
             half-step state between predictor and corrector.
         fill_end : bool
-            Also call ``fill_ghosts(state)`` at the end (default), so that
-            the state is ready for the next step; otherwise only
-            ``state.update_bcc()`` is called and the ghosts are stale.
+            If True, call ``fill_ghosts(state)`` at the end so that the state
+            is ready for the next step.  Default False: only the active cells
+            and faces are updated and ``state.update_bcc()`` is called; the
+            ghosts are stale until the caller fills them (after its other
+            operator-split updates), as they must be before the next step.
         """
         self._allocate(state)
         w = self._w

@@ -99,7 +99,7 @@ def run_wave(wave, n, ndim):
     t = 0.0
     while t < t_end:
         dt = min(integ.timestep(state), t_end - t)
-        integ.step(state, dt, bnd.fill)
+        integ.step(state, dt, bnd.fill, fill_end=True)
         t += dt
     act = block.active
     errs = [np.mean(abs(state.u[v][act] - u0[v][act])) for v in range(5)]

@@ -45,7 +45,7 @@ def shock_tube(n, left, right, gamma, t_end, mhd, riemann, bx=0.0):
     t = 0.0
     while t < t_end:
         dt = min(integ.timestep(state), t_end - t)
-        integ.step(state, dt, bnd.fill)
+        integ.step(state, dt, bnd.fill, fill_end=True)
         t += dt
     w = integ.primitives(state)
     act = block.active
