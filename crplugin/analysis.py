@@ -21,7 +21,7 @@ This is the only module of crplugin that imports :mod:`yt`.
 ``pa_heating``, ``cr_work_rate``, ``kappa_par``  on disk (if written)          as stored
 ============================  ==============================================  ==================
 
-The streaming heating is Zweibel (2017, eq 38) ``H_st = -v_A . grad P_c``
+The streaming heating is Zweibel (2021, eq 38) ``H_st = -v_A . grad P_c``
 with ``v_A`` along ``B`` pointing down the CR pressure gradient, so
 ``H_st = |B . grad P_c| / sqrt(4 pi rho)``.  When the solver did not write
 it, it is computed here from yt's second-order centred gradient of

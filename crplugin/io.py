@@ -8,7 +8,11 @@ Outputs
     :func:`write_output` writes the Grid Data Format (GDF) that
     ``yt.load`` reads (frontend ``gdf``): each rank's block is one grid, the
     fields are stored in cgs/Gaussian units with their unit strings, without
-    ghost cells, arrays ordered ``[x, y, z]`` (``field_ordering = 0``).
+    ghost cells, arrays stored ``[k, j, i]`` (z, y, x; x fastest) exactly as
+    the solver holds them, which GDF calls ``field_ordering = 1`` (Fortran
+    order: yt swaps the axes on reading).  Writing ``[x, y, z]``
+    (``field_ordering = 0``) would need a transposed copy of every field and
+    made a 128^3 output three times slower.
     The run parameters are stored as attributes (and as JSON) so a run can
     be reproduced from any of its outputs.
 
@@ -269,7 +273,8 @@ def write_output(path, sim):
 
     Each rank's block becomes one grid ``data/grid_<rank>``; each field of
     ``sim.output_fields()`` is converted to cgs (``CodeUnits.to_cgs``) and
-    stored ``[x, y, z]`` with its unit string in ``field_types/<name>``.
+    stored ``[k, j, i]`` (``field_ordering = 1``) with its unit string in
+    ``field_types/<name>``.
     Domain edges are in code lengths and ``current_time`` in code times,
     with ``dataset_units`` giving the code length, mass and time in cm, g, s.
     ``sim.params`` is stored in ``simulation_parameters`` (yt shows it in
@@ -309,7 +314,7 @@ def write_output(path, sim):
         sp.attrs["unique_identifier"] = uuid.uuid4().hex
         sp.attrs["cosmological_simulation"] = 0
         sp.attrs["num_ghost_zones"] = 0
-        sp.attrs["field_ordering"] = 0
+        sp.attrs["field_ordering"] = 1
         sp.attrs["geometry"] = 0
         sp.attrs["boundary_conditions"] = _boundary_codes(sim, decomp, grid)
         for key, value in params.items():
@@ -344,8 +349,8 @@ def write_output(path, sim):
         g = f["data"].create_group("grid_%010d" % decomp.rank)
         for name in names:
             arr, factor, _, _ = fields[name]
-            # [k, j, i] -> [i, j, k] (field_ordering 0), converted to cgs in the same pass
-            g.create_dataset(name, data=np.multiply(arr.T, factor, order="C"))
+            # stored [k, j, i] as in the solver (field_ordering 1: yt swaps x and z on reading)
+            g.create_dataset(name, data=arr * factor)
 
     _rank_ordered(decomp, tmp, path, header, piece)
 
@@ -369,7 +374,7 @@ def read_output(path):
         for gid, (lo, n) in enumerate(zip(lis, dims)):
             g = f["data"]["grid_%010d" % gid]
             for name in names:
-                fields[name][lo[2]:lo[2] + n[2], lo[1]:lo[1] + n[1], lo[0]:lo[0] + n[0]] = g[name][()].T
+                fields[name][lo[2]:lo[2] + n[2], lo[1]:lo[1] + n[1], lo[0]:lo[0] + n[0]] = g[name][()]
         info = {
             "units": {n: _text(f["field_types"][n].attrs["field_units"]) for n in names},
             "time": float(f.attrs["time"]), "cycle": int(f.attrs["cycle"]), "ngrids": len(lis),
