@@ -232,3 +232,24 @@ def test_serial_neighbours_and_dims():
     assert d.dims == (1, 1, 1) and d.size == 1
     assert d.block.neighbours == {(0, "inner"): 0, (0, "outer"): 0,
                                   (1, "inner"): None, (1, "outer"): None}
+
+
+def test_serial_fallback_without_mpi4py(monkeypatch):
+    """With mpi4py unavailable a one-rank run still works and fills as the serial Boundaries do."""
+    import crplugin.parallel as par
+    monkeypatch.setattr(par, "_import_mpi", lambda: None)
+    grid = Grid((8, 6), (0.0, 0.0), (1.0, 1.0))
+    d = par.Decomposition(grid, periodic=(True, False, True))
+    assert d.size == 1 and d.rank == 0 and d.sum(2.5) == 2.5 and d.min(np.ones(2)).tolist() == [1, 1]
+    rng = np.random.default_rng(3)
+    a = State(d.block, cr=True)
+    a.u[...] = rng.random(a.u.shape)
+    a.cr[...] = rng.random(a.cr.shape)
+    for b in a.bf:
+        b[...] = rng.random(b.shape)
+    ref = a.copy()
+    kinds = {(0, "inner"): "periodic", (0, "outer"): "periodic"}
+    Boundaries(d.block, kinds=kinds, default="outflow").fill(a, exchange=d.exchange)
+    Boundaries(ref.block, kinds=kinds, default="outflow").fill(ref)
+    assert a.u.tobytes() == ref.u.tobytes() and a.cr.tobytes() == ref.cr.tobytes()
+    assert all(x.tobytes() == y.tobytes() for x, y in zip(a.bf, ref.bf))
