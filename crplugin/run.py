@@ -87,6 +87,7 @@ def run(sim, outdir, basename=None, restart=None):
     sim.decomp.barrier()
     if restart is not None:
         io.read_checkpoint(restart, sim)
+        io.truncate_history(os.path.join(outdir, f"{basename}.hst"), sim.time, decomp=sim.decomp)
     tlim, nlim = p["time.tlim"], p["time.nlim"]
     dt_out, dt_hist, dt_chk = p["output.dt"], p["output.dt_history"], p["output.dt_checkpoint"]
     history = os.path.join(outdir, f"{basename}.hst")
@@ -104,9 +105,7 @@ def run(sim, outdir, basename=None, restart=None):
         n_out += 1
 
     def write_history():
-        row = sim.totals()
-        if sim.decomp.rank == 0:
-            io.append_history(history, row)
+        io.append_history(history, sim.totals(), decomp=sim.decomp)
 
     if restart is None:
         write_output()

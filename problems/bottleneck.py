@@ -78,11 +78,12 @@ def analyse(outdir, params):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from crplugin import analysis
+    from crplugin.problems._common import centres, read_last
 
     p = params.section("problem")
-    path = analysis.latest_output(outdir, NAME)
-    x, pc, t = analysis.line_data(path, "cr_pressure")
+    fields, info = read_last(outdir, NAME)
+    # code units are cgs here (unit scales 1), so E_c reads back unchanged
+    x, pc, t = centres(params, 0), fields["cr_energy_density"][0, 0] / 3.0, info["time"]
     pth = theory(x, p)
     far = x > p["x0"] + 16 * p["width"]           # where rho has flattened to rho_min
     up = x < p["x0"] - 2 * p["width"]
