@@ -9,6 +9,7 @@ lists the valid ones; a value of the wrong type is an error naming the key.
 The fully resolved parameters are stored in every output.
 """
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -56,8 +57,9 @@ def _coerce(key, value, default):
     raise ParameterError(f"parameter '{key}' expects a {kind.__name__}, got {value!r}")
 
 
-class Parameters:
-    """Resolved parameters: ``params["mesh.nx"]`` or ``params.section("mesh")``."""
+class Parameters(Mapping):
+    """Resolved parameters, a read-only mapping ``"section.key" -> value``:
+    ``params["mesh.nx"]`` or ``params.section("mesh")``; change them with :meth:`set`."""
 
     def __init__(self, schema):
         # schema: {section: {key: Param}}
@@ -72,6 +74,12 @@ class Parameters:
 
     def __contains__(self, key):
         return key in self.values
+
+    def __iter__(self):
+        return iter(self.values)
+
+    def __len__(self):
+        return len(self.values)
 
     def section(self, name):
         """Dict of the keys of one section (without the section prefix)."""

@@ -4,7 +4,9 @@
   (Zweibel 2021 eq 48, lower bound), added to the gas energy (or diagnostic
   only), taken from the CR energy so that the total is conserved;
 * ``cr_diagnostics``: streaming heating |v_A b.grad P_c| (Zweibel 2021 eq 38)
-  and the CR work rate -v.grad P_c, written to outputs.
+  and the CR work rate P_c div v (the pdV work of the CRs; Zweibel 2021 eq 4,
+  where it reads P_c/tau_B = -P_c dlnB/dt for a flux tube expanding across B),
+  written to outputs.
 """
 import numpy as np
 
@@ -59,7 +61,7 @@ class PressureAnisotropyHeating(SourceTerm):
 
 @register
 class CRDiagnostics(SourceTerm):
-    """Diagnostic fields: streaming heating |v_A b.grad P_c| and CR work rate -v.grad P_c."""
+    """Diagnostic fields: streaming heating |v_A b.grad P_c| and CR work rate P_c div v."""
 
     name = "cr_diagnostics"
     PARAMS = {"ion_fraction": Param(1.0, "ion mass fraction for v_A", positive=True)}
@@ -73,5 +75,7 @@ class CRDiagnostics(SourceTerm):
         g_par = (b * grad_pc).sum(axis=0)
         v_a = alfven_speed_code(sim, self.params["ion_fraction"])
         heat = closures.streaming_heating(v_a * u.velocity, g_par * u.pressure / u.length)
-        work = -(velocity(s) * grad_pc).sum(axis=0)
+        v = velocity(s)
+        div_v = sum(gradient(blk, v[i])[i] for i in range(3))
+        work = cr_pressure(s) * div_v
         return {"streaming_heating": heat / u.energy_rate_density, "cr_work_rate": work}
