@@ -1,8 +1,11 @@
 """Ghost-zone filling: physical boundary conditions of one block.
 
 Each side of each active axis has a kind: ``periodic``, ``outflow``
-(zero gradient), ``reflecting`` (mirror, normal velocity, normal field and
-normal CR flux change sign) or ``user`` (a callable that sets the ghosts,
+(zero gradient), ``cr_outflow`` (zero gradient, but the CR energy density is
+extrapolated log-linearly and never rises outward, so that streaming CRs can
+leave: a zero-gradient CR energy stops streaming at the edge and CRs pile up
+into a spurious plateau), ``reflecting`` (mirror, normal velocity, normal field
+and normal CR flux change sign) or ``user`` (a callable that sets the ghosts,
 e.g. a fixed inflow state).  Axes are filled in the order x, y, z over the
 full extent of the other axes, so edge and corner ghosts end up consistent.
 
@@ -13,9 +16,9 @@ All operations are whole-slab numpy copies (no loop over cells).
 """
 import numpy as np
 
-from crplugin.state import IFC1, IM1
+from crplugin.state import IEC, IFC1, IM1
 
-KINDS = ("periodic", "outflow", "reflecting", "user")
+KINDS = ("periodic", "outflow", "cr_outflow", "reflecting", "user")
 SIDES = ("inner", "outer")
 
 
@@ -78,10 +81,15 @@ class Boundaries:
             self._periodic(state, axis, side)
             return
         self._copy_or_mirror(state, axis, side, mirror=(kind == "reflecting"))
+        if kind == "cr_outflow" and state.cr is not None:
+            self._extrapolate_cr_energy(state, axis, side)
         if kind == "user":
             self.user[(axis, side)](state, axis, side)
 
     # ------------------------------------------------------------------
+    def _extrapolate_cr_energy(self, state, axis, side):
+        _extrapolate_cr_energy_impl(self.block, state.cr, axis, side)
+
     def _cell_arrays(self, state):
         arrays = [(state.u, IM1 + 0)]
         if state.cr is not None:
@@ -130,6 +138,21 @@ class Boundaries:
                         b[_take(b, axis, gf)] = -b[_take(b, axis, sf)] if mirror else b[_take(b, axis, sf)]
                     else:
                         b[_take(b, axis, ghost)] = b[_take(b, axis, src)]
+
+
+def _extrapolate_cr_energy_impl(block, cr, axis, side):
+    ng, n = block.nghost(axis), block.n[axis]
+    e = cr[IEC]
+    if side == "inner":
+        edge, inner, ghosts = ng, ng + 1, [ng - g for g in range(1, ng + 1)]
+    else:
+        edge, inner, ghosts = n + ng - 1, n + ng - 2, [n + ng - 1 + g for g in range(1, ng + 1)]
+    e_edge, e_in = e[_take(e, axis, edge)], e[_take(e, axis, inner)]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(e_in > 0, e_edge / np.where(e_in > 0, e_in, 1.0), 1.0)
+    ratio = np.clip(ratio, 0.0, 1.0)
+    for g, ghost in enumerate(ghosts, start=1):
+        e[_take(e, axis, ghost)] = e_edge * ratio**g
 
 
 def fixed_state(values):

@@ -111,7 +111,14 @@ def build_parser():
 
 def main(argv=None):
     from crplugin.params import ParameterError
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    # overrides may come after options (run bottleneck -o out mesh.nx=256)
+    args, extra = parser.parse_known_args(argv)
+    bad = [e for e in extra if e.startswith("-") or "=" not in e or args.command != "run"]
+    if bad:
+        parser.error(f"unrecognized arguments: {' '.join(bad)}")
+    if args.command == "run":
+        args.overrides = list(args.overrides) + extra
     if getattr(args, "outdir", "x") is None:
         args.outdir = os.path.join("output", args.problem)
     try:

@@ -49,8 +49,8 @@ GENERAL = {
         "exchange": Param(True, "CR energy and momentum exchange with the gas"),
         "cfl": Param(0.4, "Courant number of the CR sub-steps (with V_m)", positive=True),
         "max_subcycles": Param(1000, "CR sub-steps per MHD step at most", positive=True),
-        "grad_scale": Param(1e-3, "gradient scale of the smooth sign(b.grad P_c) in streaming, "
-                                  "as a fraction of P_c per cell", positive=True),
+        "stream_scale": Param(0.0, "length h_c of the smooth sign tanh(h_c b.grad P_c / P_c) in "
+                                   "streaming [code length] (0: 1000 x the domain size)"),
     },
     "units": {
         "length": Param(1.0, "code length unit [cm]", positive=True),

@@ -83,7 +83,7 @@ class Simulation:
         if self.cr_on:
             from crplugin.solver.cr import CRIntegrator
             self.cr = CRIntegrator(self.block, v_m=p["cr.v_max"], exchange=p["cr.exchange"],
-                                   cfl=p["cr.cfl"])
+                                   cfl=p["cr.cfl"], stream_scale=p["cr.stream_scale"] or None)
 
         available = {"hydro"} | ({"mhd"} if self.mhd_on else set()) | ({"cr"} if self.cr_on else set())
         self.sources = _sources.build(p["sources.enabled"], params, available)

@@ -35,7 +35,7 @@ PARAMS = {
 
 DEFAULTS = {
     "mesh.nx": 512, "mesh.x1min": 0.0, "mesh.x1max": 1000.0,
-    "mesh.ix1_bc": "user", "mesh.ox1_bc": "outflow",
+    "mesh.ix1_bc": "user", "mesh.ox1_bc": "cr_outflow",
     "mhd.evolve": False,
     "cr.enabled": True, "cr.v_max": 100.0, "cr.exchange": False,
     "time.tlim": 3000.0,

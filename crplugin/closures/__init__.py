@@ -10,3 +10,6 @@ from crplugin.closures.heating import *  # noqa: F401,F403
 from crplugin.closures.instability import *  # noqa: F401,F403
 from crplugin.closures.scattering import *  # noqa: F401,F403
 from crplugin.closures.particles import *  # noqa: F401,F403
+from crplugin.closures.slab import *  # noqa: F401,F403
+from crplugin.closures.qlt import *  # noqa: F401,F403
+from crplugin.closures.malkov import *  # noqa: F401,F403
