@@ -18,6 +18,8 @@ import numpy as np
 
 from crplugin.state import IEC, IFC1, IM1
 
+# groups of arrays a fill can be restricted to (CR sub-cycles refill only "cr")
+FIELD_GROUPS = ("hydro", "cr", "field")
 KINDS = ("periodic", "outflow", "cr_outflow", "reflecting", "user")
 SIDES = ("inner", "outer")
 
@@ -59,29 +61,32 @@ class Boundaries:
                 raise ValueError(f"axis {axis}: periodic boundaries must be periodic on both sides")
 
     # ------------------------------------------------------------------
-    def fill(self, state, exchange=None):
-        """Fill every ghost zone of ``state``.
+    def fill(self, state, exchange=None, fields=None):
+        """Fill the ghost zones of ``state``.
 
-        ``exchange(state, axis)`` (from the parallel layer) fills the sides
-        shared with other processes and returns the set of sides it filled.
+        ``exchange(state, axis, fields)`` (from the parallel layer) fills the
+        sides shared with other processes and returns the set of sides it
+        filled.  ``fields`` restricts the fill to some of ``FIELD_GROUPS``
+        (default: all).
         """
+        fields = FIELD_GROUPS if fields is None else tuple(fields)
         for axis in range(3):
             if self.block.nghost(axis) == 0:
                 continue
-            done = exchange(state, axis) if exchange is not None else set()
+            done = exchange(state, axis, fields) if exchange is not None else set()
             for side in SIDES:
                 if side not in done:
-                    self.fill_side(state, axis, side)
-        if state.mhd:
+                    self.fill_side(state, axis, side, fields)
+        if state.mhd and "field" in fields:
             state.update_bcc()
 
-    def fill_side(self, state, axis, side):
+    def fill_side(self, state, axis, side, fields=FIELD_GROUPS):
         kind = self.kinds[(axis, side)]
         if kind == "periodic":
-            self._periodic(state, axis, side)
+            self._periodic(state, axis, side, fields)
             return
-        self._copy_or_mirror(state, axis, side, mirror=(kind == "reflecting"))
-        if kind == "cr_outflow" and state.cr is not None:
+        self._copy_or_mirror(state, axis, side, kind == "reflecting", fields)
+        if kind == "cr_outflow" and state.cr is not None and "cr" in fields:
             self._extrapolate_cr_energy(state, axis, side)
         if kind == "user":
             self.user[(axis, side)](state, axis, side)
@@ -90,20 +95,20 @@ class Boundaries:
     def _extrapolate_cr_energy(self, state, axis, side):
         _extrapolate_cr_energy_impl(self.block, state.cr, axis, side)
 
-    def _cell_arrays(self, state):
-        arrays = [(state.u, IM1 + 0)]
-        if state.cr is not None:
+    def _cell_arrays(self, state, fields):
+        arrays = [(state.u, IM1)] if "hydro" in fields else []
+        if state.cr is not None and "cr" in fields:
             arrays.append((state.cr, IFC1))
         return arrays
 
-    def _periodic(self, state, axis, side):
+    def _periodic(self, state, axis, side, fields):
         ng, n = self.block.nghost(axis), self.block.n[axis]
-        for arr, _ in self._cell_arrays(state):
+        for arr, _ in self._cell_arrays(state, fields):
             if side == "inner":
                 arr[_take(arr, axis, slice(0, ng))] = arr[_take(arr, axis, slice(n, n + ng))]
             else:
                 arr[_take(arr, axis, slice(n + ng, n + 2 * ng))] = arr[_take(arr, axis, slice(ng, 2 * ng))]
-        if state.mhd:
+        if state.mhd and "field" in fields:
             for b_axis, b in enumerate(state.bf):
                 if b_axis == axis:  # faces normal to axis: n + 1 active faces, shared end face
                     if side == "inner":
@@ -116,19 +121,21 @@ class Boundaries:
                     else:
                         b[_take(b, axis, slice(n + ng, n + 2 * ng))] = b[_take(b, axis, slice(ng, 2 * ng))]
 
-    def _copy_or_mirror(self, state, axis, side, mirror):
+    def _copy_or_mirror(self, state, axis, side, mirror, fields):
         ng, n = self.block.nghost(axis), self.block.n[axis]
+        cell_arrays = self._cell_arrays(state, fields)
+        faces = state.mhd and "field" in fields
         for g in range(1, ng + 1):
             # ghost index and its source (mirror image or last active cell)
             if side == "inner":
                 ghost, src = ng - g, (ng + g - 1 if mirror else ng)
             else:
                 ghost, src = n + ng + g - 1, (n + ng - g if mirror else n + ng - 1)
-            for arr, ivec in self._cell_arrays(state):
+            for arr, ivec in cell_arrays:
                 arr[_take(arr, axis, ghost)] = arr[_take(arr, axis, src)]
                 if mirror:
                     arr[(ivec + axis,) + _take(arr[0], axis, ghost)] *= -1.0
-            if state.mhd:
+            if faces:
                 for b_axis, b in enumerate(state.bf):
                     if b_axis == axis:
                         if side == "inner":

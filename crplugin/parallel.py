@@ -34,6 +34,7 @@ import sys
 
 import numpy as np
 
+from crplugin.boundaries import FIELD_GROUPS
 from crplugin.mesh import NGHOST, Block
 
 __all__ = ["Decomposition", "mpi_available"]
@@ -267,12 +268,16 @@ class Decomposition:
 
     # ------------------------------------------------------------------
     # halo exchange
-    def _arrays(self, state):
-        """(array, is_normal_face) for every array exchanged along an axis."""
-        arrs = [(state.u, None)]
-        if state.cr is not None:
+    def _arrays(self, state, fields=None):
+        """(array, is_normal_face) for every array exchanged along an axis.
+
+        ``fields`` selects among ``"hydro"``, ``"cr"``, ``"field"`` (default: all).
+        """
+        fields = FIELD_GROUPS if fields is None else fields
+        arrs = [(state.u, None)] if "hydro" in fields else []
+        if state.cr is not None and "cr" in fields:
             arrs.append((state.cr, None))
-        if state.bf is not None:
+        if state.bf is not None and "field" in fields:
             for b_axis, b in enumerate(state.bf):
                 arrs.append((b, b_axis))
         return arrs
@@ -285,11 +290,11 @@ class Decomposition:
                 slice(n + ng + 1, n + 2 * ng + 1))
         return cell, face
 
-    def exchange(self, state, axis):
+    def exchange(self, state, axis, fields=None):
         """Fill the ghosts of ``state`` along ``axis`` on the sides shared with a rank.
 
-        Exchanges ``u``, ``cr`` and the three face-field arrays over the full
-        extent of the other axes.  Periodic sides whose neighbour is this
+        Exchanges ``u``, ``cr`` and the three face-field arrays (or the groups
+        named in ``fields``) over the full extent of the other axes.  Periodic sides whose neighbour is this
         rank itself are copied locally.  Returns the set of sides filled
         (``{"inner", "outer"}`` or a subset); the caller fills the others.
         """
@@ -298,7 +303,7 @@ class Decomposition:
         inner = self.block.neighbours.get((axis, "inner"))
         outer = self.block.neighbours.get((axis, "outer"))
         cell, face = self._slabs(axis)
-        arrays = self._arrays(state)
+        arrays = self._arrays(state, fields)
 
         def ranges(b_axis):
             return face if b_axis == axis else cell

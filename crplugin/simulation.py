@@ -99,8 +99,12 @@ class Simulation:
         self.wall_start = None
 
     # ------------------------------------------------------------------
-    def fill_ghosts(self, state):
-        self.boundaries.fill(state, exchange=self.decomp.exchange)
+    def fill_ghosts(self, state, fields=None):
+        self.boundaries.fill(state, exchange=self.decomp.exchange, fields=fields)
+
+    def fill_cr_ghosts(self, state):
+        # the gas is not advanced during the CR sub-cycles: only the CR ghosts change
+        self.fill_ghosts(state, fields=("cr",))
 
     @property
     def time(self):
@@ -143,7 +147,7 @@ class Simulation:
         if self.params["mhd.evolve"]:
             self.mhd.step(self.state, dt, self.fill_ghosts)
         if self.cr is not None:
-            self.cr.step(self.state, dt, self.coefficients(), self.fill_ghosts)
+            self.cr.step(self.state, dt, self.coefficients(), self.fill_cr_ghosts)
         for term in self.sources:
             term.apply(self, dt)
         self.fill_ghosts(self.state)
