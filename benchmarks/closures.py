@@ -111,7 +111,7 @@ def copy_time(n_doubles, repeat):
     return _copy_cache[n_doubles]
 
 
-def run(sizes, repeat, only=None, budget=1.0):
+def run(sizes, repeat, only=None, budget=1.5):
     funcs = public_closures()
     if only:
         missing = set(only) - set(funcs)
@@ -127,14 +127,17 @@ def run(sizes, repeat, only=None, budget=1.0):
     print("-" * len(header))
     for name, func in funcs.items():
         k = len(func.args)
-        # a pilot run on 10^4 cells estimates the cost per cell
-        pilot = [a.copy() for a in make_inputs(func, 10_000, rng)]
-        out = np.empty(10_000)
-        t_pilot = best_time(lambda: func.driver(*pilot, out), 1) / 10_000
+        # a pilot run estimates the cost per cell: 10^3 cells, 10^4 if that was too quick to time
+        for n_pilot in (1_000, 10_000):
+            pilot = [a.copy() for a in make_inputs(func, n_pilot, rng)]
+            out = np.empty(n_pilot)
+            t_pilot = best_time(lambda: func.driver(*pilot, out), 1) / n_pilot
+            if t_pilot * n_pilot > 1e-3:
+                break
         for n in sizes:
             if t_pilot * n * (repeat + 1) > budget:
-                print(f"{name:<34} {k:>2} {n:>8.0e} {1e-6 / t_pilot:>9.2f} {t_pilot * 1e9:>8.0f}"
-                      f"   (on 1e4 cells; skipped: {t_pilot * n:.1f} s per call, see --budget)")
+                print(f"{name:<34} {k:>2} {n:>8.0e} {1e-6 / t_pilot:>9.3g} {t_pilot * 1e9:>8.0f}"
+                      f"   (pilot on {n_pilot:.0e} cells; skipped: {t_pilot * n:.1f} s per call, see --budget)")
                 continue
             t_copy = copy_time((k + 1) * n // 2, repeat)
             inputs = make_inputs(func, n, rng)
@@ -152,9 +155,9 @@ def main(argv=None):
     p.add_argument("--repeat", type=int, default=3, help="timed repeats, best kept (default 3)")
     p.add_argument("--only", action="append", metavar="NAME",
                    help="benchmark only this closure (repeatable)")
-    p.add_argument("--budget", type=float, default=1.0,
+    p.add_argument("--budget", type=float, default=1.5,
                    help="skip a size whose timed calls would take longer than this in all [s] "
-                        "(default 1)")
+                        "(default 1.5)")
     args = p.parse_args(argv)
     sizes = [int(n) for n in (args.n or [1e6, 1e7])]
     print(f"crplugin closure drivers, best of {args.repeat}; ratio = closure time / numpy copy "
