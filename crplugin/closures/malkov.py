@@ -22,7 +22,6 @@ import numpy as np
 from numpy.polynomial import legendre as _leg
 
 from crplugin.closures._wrap import Arg, closure
-from crplugin.closures.slab import _open_bounds
 from crplugin.kernels import malkov as _k
 
 __all__ = [
@@ -37,10 +36,9 @@ J1_FIRST_ZERO = 3.8317059702075125
 _MU = Arg("", bounds=(-1.0, 1.0))
 _V = Arg("cm/s", positive=True)
 _L = Arg("cm", positive=True)
-_EPS = Arg("", positive=True)
+_EPS = Arg("", positive=True, bounds=(0.0, 1.0))
 
 
-@_open_bounds(eps=(0.0, 1.0))
 @closure(_k.malkov_D_mumu_array, units="1/s", mu=_MU, v=_V, l=_L, eps=_EPS)
 def malkov_D_mumu(mu, v, l, eps):
     r"""Resonant pitch-angle diffusion coefficient of Goldreich-Sridhar Alfvenic turbulence.
@@ -73,7 +71,7 @@ def malkov_D_mumu(mu, v, l, eps):
     l : float or array_like
         Outer scale of the turbulence [cm], > 0.
     eps : float or array_like
-        :math:`r_g/l = v/(l\Omega)`, 0 < eps < 1.
+        :math:`r_g/l = v/(l\Omega)`, 0 < eps <= 1 (the theory needs eps << 1).
 
     Returns
     -------
@@ -89,7 +87,6 @@ def malkov_D_mumu(mu, v, l, eps):
     """
 
 
-@_open_bounds(eps=(0.0, 1.0))
 @closure(_k.malkov_D_mumu_asymptotic_array, units="1/s", mu=_MU, v=_V, l=_L, eps=_EPS)
 def malkov_D_mumu_asymptotic(mu, v, l, eps):
     r"""Large-:math:`y` limit of GS resonant scattering (Chandran 2000).
@@ -100,13 +97,23 @@ def malkov_D_mumu_asymptotic(mu, v, l, eps):
         D_{\mu\mu} \simeq \frac{2}{13}\zeta\!\left(\frac92\right)\frac{v}{l}\,
         \varepsilon^{3/2}\frac{|\mu|^{11/2}}{\sqrt{1-\mu^2}},\quad \zeta(9/2) = 1.0547.
 
-    Valid for :math:`y = \sqrt{(1-\mu^2)/\varepsilon} \gg 1` (1 % at y ~ 10);
-    returns 0 at :math:`|\mu| = 1`, where it does not apply.  Parameters as
-    :func:`malkov_D_mumu`.  Units [s^-1].
+    Valid for :math:`y = \sqrt{(1-\mu^2)/\varepsilon} \gg 1`: the oscillation
+    of :math:`J_n^2` makes the error fall only as ~1/y (about 15 % at y = 10,
+    2 % at y = 30);
+    returns 0 at :math:`|\mu| = 1`, where it does not apply.
+
+    Parameters
+    ----------
+    mu, v, l, eps
+        As :func:`malkov_D_mumu`.
+
+    Returns
+    -------
+    D_mumu : float or ndarray
+        [s^-1].
     """
 
 
-@_open_bounds(eps=(0.0, 1.0))
 @closure(_k.malkov_D_mumu_correlation_array, units="1/s", mu=_MU, v=_V, l=_L, eps=_EPS,
          delta=Arg("", nonnegative=True))
 def malkov_D_mumu_correlation(mu, v, l, eps, delta):
@@ -120,12 +127,22 @@ def malkov_D_mumu_correlation(mu, v, l, eps, delta):
 
     From eq (7) with :math:`\tan^{-1}` expanded for large argument
     (:math:`\delta, \varepsilon \ll 1`) and logarithmic accuracy; dominates
-    eq (6) away from :math:`|\mu| = 1`.  Parameters as :func:`malkov_D_mumu`
-    plus ``delta`` >= 0.  Units [s^-1].
+    eq (6) away from :math:`|\mu| = 1`.
+
+    Parameters
+    ----------
+    mu, v, l, eps
+        As :func:`malkov_D_mumu`.
+    delta : float or array_like
+        :math:`V_A/v` >= 0.
+
+    Returns
+    -------
+    D_mumu : float or ndarray
+        [s^-1].
     """
 
 
-@_open_bounds(eps=(0.0, 1.0))
 @closure(_k.malkov_D_mumu_peak_array, units="1/s", mu=_MU, v=_V, l=_L, eps=_EPS)
 def malkov_D_mumu_peak(mu, v, l, eps):
     r"""Peak of GS resonant scattering at :math:`|\mu| \to 1` (corrected eq 10).
@@ -142,11 +159,20 @@ def malkov_D_mumu_peak(mu, v, l, eps):
     correction is :math:`O(y^2)` relative.  Accurate to 15 % only for
     :math:`y \le 0.5`, i.e. :math:`1-\mu^2 \le \varepsilon/4`; it misses the
     tail beyond the first zero :math:`y = j_1 = 3.83` (use
-    :func:`malkov_D_mumu`).  Parameters as :func:`malkov_D_mumu`.  Units [s^-1].
+    :func:`malkov_D_mumu`).
+
+    Parameters
+    ----------
+    mu, v, l, eps
+        As :func:`malkov_D_mumu`.
+
+    Returns
+    -------
+    D_mumu : float or ndarray
+        [s^-1].
     """
 
 
-@_open_bounds(eps=(0.0, 1.0))
 @closure(_k.malkov_scattering_frequency_array, units="1/s", v=_V, l=_L, eps=_EPS,
          delta=Arg("", nonnegative=True))
 def malkov_scattering_frequency(v, l, eps, delta):
@@ -155,7 +181,19 @@ def malkov_scattering_frequency(v, l, eps, delta):
     Malkov et al. (2010), eq (11), eqs (6) and (8) joined with factors of
     order unity dropped:
     :math:`\nu_\vartheta = (v/l)\,[\delta\ln(1/\varepsilon) + \varepsilon^{3/2}]/6
-    \approx D_{\mu\mu}/(1-\mu^2)`.  Units [s^-1].  Order-of-magnitude.
+    \approx D_{\mu\mu}/(1-\mu^2)`.  Order-of-magnitude.
+
+    Parameters
+    ----------
+    v, l, eps
+        As :func:`malkov_D_mumu`.
+    delta : float or array_like
+        :math:`V_A/v` >= 0.
+
+    Returns
+    -------
+    nu_theta : float or ndarray
+        [s^-1].
     """
 
 
@@ -168,6 +206,16 @@ def malkov_beam_width(eps):
     The beam excess of eq (36) is :math:`\lambda_1 b/2 \approx 53.3\,\varepsilon`
     with :math:`\lambda_1` from :func:`pitch_angle_eigenmodes`.  Valid for
     :math:`\varepsilon \ll 1`.
+
+    Parameters
+    ----------
+    eps : float or array_like
+        :math:`r_g/l` in (0, 1].
+
+    Returns
+    -------
+    b : float or ndarray
+        Width in :math:`1-\mu` (dimensionless).
     """
 
 

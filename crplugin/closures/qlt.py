@@ -9,7 +9,6 @@ r"""Quasilinear-theory (QLT) transport closures (CR transport review).
 import numpy as np
 
 from crplugin.closures._wrap import Arg, closure, finish, unyt, validate
-from crplugin.closures.slab import _open_bounds
 from crplugin.kernels import qlt as _k
 
 __all__ = ["kappa_par_qlt", "kappa_par_isotropic", "diffusion_tensor", "mean_free_path_rigidity"]
@@ -27,11 +26,15 @@ def kappa_par_isotropic(v, nu):
 
     Parameters
     ----------
-    v : particle speed [cm s^-1], > 0.  nu : scattering rate [s^-1], > 0.
+    v : float or array_like
+        Particle speed [cm s^-1], > 0.
+    nu : float or array_like
+        Scattering rate [s^-1], > 0.
 
     Returns
     -------
-    kappa_par : [cm^2 s^-1].
+    kappa_par : float or ndarray
+        [cm^2 s^-1].
     """
 
 
@@ -195,9 +198,9 @@ def diffusion_tensor(b, D_par, D_perp, D_A=0.0):
     return out
 
 
-@_open_bounds(q=(1.0, 2.0))
 @closure(_k.mean_free_path_rigidity_array, units="cm", R=Arg("statV", positive=True),
-         R_ref=Arg("statV", positive=True), lambda_ref=Arg("cm", positive=True), q=Arg(""))
+         R_ref=Arg("statV", positive=True), lambda_ref=Arg("cm", positive=True),
+         q=Arg("", bounds=(1.0, 2.0)))
 def mean_free_path_rigidity(R, R_ref, lambda_ref, q):
     r"""QLT rigidity scaling of the parallel mean free path, :math:`\lambda_\parallel = \lambda_{ref}(R/R_{ref})^{2-q}`.
 
@@ -216,12 +219,13 @@ def mean_free_path_rigidity(R, R_ref, lambda_ref, q):
     lambda_ref : float or array_like
         Mean free path at ``R_ref`` [cm], > 0.
     q : float or array_like
-        Turbulence spectral index, 1 < q < 2 (the range where the QLT
-        resonance integral converges).
+        Turbulence spectral index in [1, 2] (the QLT resonance picture holds
+        for 1 < q < 2; the end points give lambda ~ R and lambda = const).
 
     Returns
     -------
-    lambda_par : [cm].
+    lambda_par : float or ndarray
+        [cm].
 
     Notes
     -----

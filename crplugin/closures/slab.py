@@ -15,9 +15,7 @@ eq (31) (hard-sphere kappa_zz) is wrong as printed; eq (31)'s
 :math:`k_{max}/k_{min}` is 2.16e11, not 1.15e11; eq (32) (kappa_pp) is 2x too
 large; eqs (37), (39) read :math:`(2H_c^2 - 1)`.
 """
-import functools
-
-import numpy as np
+import math
 
 from crplugin.closures._wrap import Arg, closure
 from crplugin.constants import C_LIGHT
@@ -32,44 +30,13 @@ __all__ = [
 ]
 
 
-def _open_bounds(**bounds):
-    """Add strict (open-interval) checks to a closure: ``name=(low, high)``, None = unbounded.
-
-    Runs before the closure's own validation; NaN is left for that validation
-    to report.
-    """
-    def decorate(func):
-        import inspect
-        sig = inspect.signature(func)
-
-        @functools.wraps(func)
-        def wrapper(*args, **kwargs):
-            bound = sig.bind_partial(*args, **{k: v for k, v in kwargs.items() if k != "out"})
-            for name, (lo, hi) in bounds.items():
-                if name not in bound.arguments:
-                    continue
-                value = bound.arguments[name]
-                arr = np.asarray(getattr(value, "d", value), dtype=np.float64)
-                inside = np.ones(arr.shape, dtype=bool)
-                if lo is not None:
-                    inside &= arr > lo
-                if hi is not None:
-                    inside &= arr < hi
-                ok = np.isnan(arr) | inside
-                if not np.all(ok):
-                    lo_s = "-inf" if lo is None else f"{lo:g}"
-                    hi_s = "inf" if hi is None else f"{hi:g}"
-                    raise ValueError(f"argument '{name}' must lie in the open interval ({lo_s}, {hi_s})")
-            return func(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
 _MU = Arg("", bounds=(-1.0, 1.0))
 _HC = Arg("", bounds=(-1.0, 1.0))
-_S = Arg("", bounds=(1.0, 2.0))          # and s < 2 strictly (_open_bounds)
+_S = Arg("", bounds=(1.0, 2.0))
+# transport coefficients diverge as s -> 2 (kappa_zz ~ 1/(2-s)): declared domain [1, 1.99]
+_S_T = Arg("", bounds=(1.0, 1.99))
+# the formulas assume k_max >> k_min; the declared domain starts at a decade
+_KR = Arg("", bounds=(10.0, math.inf))
 _V = Arg("cm/s", positive=True, bounds=(0.0, C_LIGHT))
 _VA = Arg("cm/s", nonnegative=True)
 
@@ -127,10 +94,9 @@ def slab_k_ratio(lambda_max, n_i):
     """
 
 
-@_open_bounds(s=(None, 2.0), k_ratio=(1.0, None))
 @closure(_k.slab_D0_array, units="1/s", v=_V, p_over_pm=Arg("", positive=True, bounds=(0.0, 1.0)),
          s=_S, turbulence_level=Arg("", positive=True), lambda_max=Arg("cm", positive=True),
-         k_ratio=Arg("", positive=True))
+         k_ratio=_KR)
 def slab_D0(v, p_over_pm, s, turbulence_level, lambda_max, k_ratio):
     r"""Scattering-rate normalisation :math:`D_0(p, s)` of the slab Fokker-Planck coefficients.
 
@@ -154,13 +120,14 @@ def slab_D0(v, p_over_pm, s, turbulence_level, lambda_max, k_ratio):
     p_over_pm : float or array_like
         :math:`p/p_m` in (0, 1] (for p > p_m, D_0 = 0: no resonant waves).
     s : float or array_like
-        Spectral index, 1 <= s < 2.
+        Spectral index, 1 <= s <= 2.
     turbulence_level : float or array_like
         :math:`(\delta B/B_0)^2` > 0 (quasilinear theory: << 1).
     lambda_max : float or array_like
         Longest wavelength [cm].
     k_ratio : float or array_like
-        :math:`k_{max}/k_{min}` > 1, e.g. from :func:`slab_k_ratio`.
+        :math:`k_{max}/k_{min}` >= 10, e.g. from :func:`slab_k_ratio` (the
+        formulas assume :math:`k_{max} \gg k_{min}`).
 
     Returns
     -------
@@ -223,9 +190,19 @@ def slab_D_mup(mu, p, D0, v_A, v, H_c, s):
         D_{\mu p} = D_0 (1-\mu^2)\,\epsilon p\left[(1+H_c)|\mu-\epsilon|^{s-1}(1-\epsilon\mu)
                     - (1-H_c)|\mu+\epsilon|^{s-1}(1+\epsilon\mu)\right].
 
-    Antisymmetric under :math:`(\mu, H_c) \to (-\mu, -H_c)`.  Units
-    [g cm s^-2] (momentum per time).  Parameters as :func:`slab_D_mumu`,
-    plus ``p`` [g cm s^-1] > 0.
+    Antisymmetric under :math:`(\mu, H_c) \to (-\mu, -H_c)`.
+
+    Parameters
+    ----------
+    mu, D0, v_A, v, H_c, s
+        As :func:`slab_D_mumu`.
+    p : float or array_like
+        Particle momentum [g cm s^-1], > 0.
+
+    Returns
+    -------
+    D_mup : float or ndarray
+        [g cm s^-2] (momentum per time).
     """
 
 
@@ -240,17 +217,40 @@ def slab_D_pp(mu, p, D0, v_A, v, H_c, s):
         D_{pp} = D_0 (1-\mu^2)\,\epsilon^2 p^2\left[(1+H_c)|\mu-\epsilon|^{s-1}
                  + (1-H_c)|\mu+\epsilon|^{s-1}\right].
 
-    Units [g^2 cm^2 s^-3].  Parameters as :func:`slab_D_mup`.
+    Non-negative; :math:`D_{pp}D_{\mu\mu} \ge D_{\mu p}^2`.
+
+    Parameters
+    ----------
+    mu, D0, v_A, v, H_c, s
+        As :func:`slab_D_mumu`.
+    p : float or array_like
+        Particle momentum [g cm s^-1], > 0.
+
+    Returns
+    -------
+    D_pp : float or ndarray
+        [g^2 cm^2 s^-3].
     """
 
 
-@_open_bounds(s=(None, 2.0))
-@closure(_k.slab_K0_array, units="s", D0=Arg("1/s", positive=True), s=_S)
+@closure(_k.slab_K0_array, units="s", D0=Arg("1/s", positive=True), s=_S_T)
 def slab_K0(D0, s):
     r"""Anisotropy moment :math:`K_0 = \int_{-1}^{1}(1-\mu^2)^2/D_{\mu\mu}\,d\mu \simeq 2/(D_0(2-s)(4-s))`.
 
     Schlickeiser et al. (2019), eqs (10), (29), lowest order in
-    :math:`\epsilon`; :math:`\kappa_{zz} = v^2 K_0/8` (eq 9).  Units [s].
+    :math:`\epsilon`; :math:`\kappa_{zz} = v^2 K_0/8` (eq 9).
+
+    Parameters
+    ----------
+    D0 : float or array_like
+        Normalisation from :func:`slab_D0` [s^-1], > 0.
+    s : float or array_like
+        Spectral index in [1, 1.99] (diverges as s -> 2).
+
+    Returns
+    -------
+    K0 : float or ndarray
+        [s].
     """
 
 
@@ -260,15 +260,30 @@ def slab_H0(p, v_A, v, H_c):
 
     Schlickeiser et al. (2019), eq (29), lowest order in :math:`\epsilon = V_A/v`
     (error :math:`O(\epsilon^3)`); :math:`(1/4p^2)\partial_p(p^2 v H_0) = H_c V_A`
-    is the CR convection speed (eq 33).  Units [g cm s^-1].
+    is the CR convection speed (eq 33).
+
+    Parameters
+    ----------
+    p : float or array_like
+        Particle momentum [g cm s^-1], > 0.
+    v_A : float or array_like
+        Alfven speed [cm s^-1], >= 0.
+    v : float or array_like
+        Particle speed [cm s^-1], 0 < v <= c.
+    H_c : float or array_like
+        Cross helicity in [-1, 1].
+
+    Returns
+    -------
+    H0 : float or ndarray
+        [g cm s^-1].
     """
 
 
-@_open_bounds(s=(None, 2.0), k_ratio=(1.0, None))
 @closure(_k.slab_kappa_zz_array, units="cm**2/s", v=_V,
-         p_over_pm=Arg("", positive=True, bounds=(0.0, 1.0)), s=_S,
+         p_over_pm=Arg("", positive=True, bounds=(0.0, 1.0)), s=_S_T,
          turbulence_level=Arg("", positive=True), lambda_max=Arg("cm", positive=True),
-         k_ratio=Arg("", positive=True))
+         k_ratio=_KR)
 def slab_kappa_zz(v, p_over_pm, s, turbulence_level, lambda_max, k_ratio):
     r"""Spatial diffusion coefficient along B in slab Alfven turbulence.
 
@@ -295,7 +310,8 @@ def slab_kappa_zz(v, p_over_pm, s, turbulence_level, lambda_max, k_ratio):
     Parameters
     ----------
     v, p_over_pm, s, turbulence_level, lambda_max, k_ratio
-        As :func:`slab_D0`.
+        As :func:`slab_D0`, except 1 <= s <= 1.99 (kappa_zz diverges as
+        1/(2-s); the declared domain stops at 1.99).
 
     Returns
     -------
@@ -311,7 +327,7 @@ def slab_kappa_zz(v, p_over_pm, s, turbulence_level, lambda_max, k_ratio):
 
 
 @closure(_k.slab_kappa_pp_array, units="g**2*cm**2/s**3", p=Arg("g*cm/s", positive=True), v_A=_VA,
-         kappa_zz=Arg("cm**2/s", positive=True), H_c=_HC, s=_S)
+         kappa_zz=Arg("cm**2/s", positive=True), H_c=_HC, s=_S_T)
 def slab_kappa_pp(p, v_A, kappa_zz, H_c, s):
     r"""Momentum diffusion coefficient of slab Alfven turbulence (corrected eq 32).
 
@@ -337,7 +353,7 @@ def slab_kappa_pp(p, v_A, kappa_zz, H_c, s):
     H_c : float or array_like
         Cross helicity in [-1, 1].
     s : float or array_like
-        Spectral index in [1, 2].
+        Spectral index in [1, 1.99].
 
     Returns
     -------
@@ -357,12 +373,23 @@ def slab_streaming_anisotropy(kappa_zz, v, s, dlnF_dz):
 
     Schlickeiser et al. (2019), eq (35) (from eq 13 with eq 28).  Signed: > 0
     means more particles at :math:`\mu = +1` than at :math:`\mu = -1`
-    (eq 11 is its absolute value).  Dimensionless.
+    (eq 11 is its absolute value).  Lowest order in :math:`\epsilon`.
 
     Parameters
     ----------
-    kappa_zz : [cm^2 s^-1];  v : particle speed [cm s^-1];  s : spectral index;
-    dlnF_dz : gradient of ln F along B [cm^-1].
+    kappa_zz : float or array_like
+        Spatial diffusion coefficient [cm^2 s^-1], >= 0.
+    v : float or array_like
+        Particle speed [cm s^-1], 0 < v <= c.
+    s : float or array_like
+        Spectral index in [1, 2].
+    dlnF_dz : float or array_like
+        Gradient of ln F along B [cm^-1].
+
+    Returns
+    -------
+    delta_s : float or ndarray
+        Dimensionless.
     """
 
 
@@ -373,8 +400,24 @@ def slab_compton_getting_anisotropy(v_A, v, H_c, dlnF_dlnp):
     Schlickeiser et al. (2019), eq (36):
     :math:`\delta_c = -\epsilon H_c\,p\,\partial_p\ln F = -(V_A/v)\,H_c\,\partial\ln F/\partial\ln p`.
     For :math:`F \propto p^{-\Gamma}`: :math:`\Gamma H_c V_A/v` (eq 43;
-    1.6e-3 :math:`H_c V_A/10^7` cm s^-1 for :math:`\Gamma = 4.7`).  Signed,
-    dimensionless; lowest order in :math:`\epsilon`.
+    1.6e-3 :math:`H_c V_A/10^7` cm s^-1 for :math:`\Gamma = 4.7`).  Signed;
+    lowest order in :math:`\epsilon`.
+
+    Parameters
+    ----------
+    v_A : float or array_like
+        Alfven speed [cm s^-1], >= 0.
+    v : float or array_like
+        Particle speed [cm s^-1], 0 < v <= c.
+    H_c : float or array_like
+        Cross helicity in [-1, 1].
+    dlnF_dlnp : float or array_like
+        Logarithmic momentum slope of the isotropic distribution (-Gamma for a power law).
+
+    Returns
+    -------
+    delta_c : float or ndarray
+        Dimensionless.
     """
 
 
@@ -385,7 +428,18 @@ def slab_streaming_anisotropy_mu(mu, kappa_zz, v, s, dlnF_dz):
 
     Schlickeiser et al. (2019), eq (38) (from eq 7 with eq 28; lowest order in
     :math:`\epsilon`).  Integrates to zero over :math:`\mu` (eq 6).
-    Dimensionless.
+
+    Parameters
+    ----------
+    mu : float or array_like
+        Pitch-angle cosine in [-1, 1].
+    kappa_zz, v, s, dlnF_dz
+        As :func:`slab_streaming_anisotropy`.
+
+    Returns
+    -------
+    g_s_over_F : float or ndarray
+        Dimensionless.
     """
 
 
@@ -407,5 +461,17 @@ def slab_compton_getting_anisotropy_mu(mu, v_A, v, H_c, dlnF_dlnp):
     violates :math:`\int g\,d\mu = 0` (eq 6).  The :math:`O(\epsilon^2)` term
     inherits the accuracy of eq (28), which is exact only for s = 1; the
     leading term :math:`-\epsilon H_c\mu\,\partial\ln F/\partial\ln p` holds
-    for all s.  Dimensionless.
+    for all s.
+
+    Parameters
+    ----------
+    mu : float or array_like
+        Pitch-angle cosine in [-1, 1].
+    v_A, v, H_c, dlnF_dlnp
+        As :func:`slab_compton_getting_anisotropy`.
+
+    Returns
+    -------
+    g_c_over_F : float or ndarray
+        Dimensionless.
     """

@@ -177,8 +177,9 @@ def test_rigidity_units_and_errors():
     lam = cl.mean_free_path_rigidity(unyt.unyt_quantity(8, "GV"), unyt.unyt_quantity(1, "GV"),
                                      unyt.unyt_quantity(1, "pc"), 5.0 / 3.0)
     assert str(lam.units) == "cm" and float(lam) == pytest.approx(2 * float(unyt.unyt_quantity(1, "pc").to("cm")), rel=1e-12)
-    for q in (2.0, 1.0):
+    for q in (2.5, 0.5):
         with pytest.raises(ValueError, match="q"):
             cl.mean_free_path_rigidity(1.0, 1.0, 1.0, q)
+    assert cl.mean_free_path_rigidity(3.0, 1.0, 2.0, 1.0) == pytest.approx(6.0, rel=1e-15)   # q = 1: lambda ~ R
     with pytest.raises(ValueError, match="R"):
         cl.mean_free_path_rigidity(-1.0, 1.0, 1.0, 1.5)

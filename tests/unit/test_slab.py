@@ -151,7 +151,7 @@ def test_kappa_pp_standard_limit():
 
 @settings(max_examples=100, deadline=None)
 @given(p=st.floats(1e-20, 1e-10), vA=st.floats(0, 1e8), k=st.floats(1e24, 1e31),
-       H=st.floats(-1, 1), s=st.floats(1, 1.999))
+       H=st.floats(-1, 1), s=st.floats(1, 1.99))
 def test_kappa_pp_nonnegative_and_zero_at_unit_helicity(p, vA, k, H, s):
     assert cl.slab_kappa_pp(p, vA, k, H, s) >= 0
     assert cl.slab_kappa_pp(p, vA, k, 1.0, s) == 0.0
@@ -274,9 +274,11 @@ def test_unyt_roundtrip():
     (lambda: cl.slab_D_mumu(0.5, 1.0, 1e6, 1e10, 1.2, 1.5), "H_c"),
     (lambda: cl.slab_D_mumu(0.5, 1.0, 1e6, 2 * C_LIGHT, 0.0, 1.5), "v"),
     (lambda: cl.slab_kappa_zz(1e10, 0.5, 2.0, 0.1, PC10, 1e10), "s"),
+    (lambda: cl.slab_kappa_pp(1.0, 1e6, 1e28, 0.0, 1.995), "s"),
     (lambda: cl.slab_kappa_zz(1e10, 0.5, 0.9, 0.1, PC10, 1e10), "s"),
     (lambda: cl.slab_kappa_zz(1e10, 1.5, 1.5, 0.1, PC10, 1e10), "p_over_pm"),
     (lambda: cl.slab_kappa_zz(1e10, 0.5, 1.5, 0.1, PC10, 1.0), "k_ratio"),
+    (lambda: cl.slab_D0(1e10, 0.5, 1.5, 0.1, PC10, 5.0), "k_ratio"),
     (lambda: cl.slab_kappa_zz(1e10, 0.5, 1.5, -0.1, PC10, 1e10), "turbulence_level"),
     (lambda: cl.slab_k_ratio(PC10, -1.0), "n_i"),
     (lambda: cl.slab_kappa_pp(1.0, 1e6, 0.0, 0.0, 1.0), "kappa_zz"),
