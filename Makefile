@@ -10,7 +10,7 @@ export MPLBACKEND ?= Agg
 
 KERNELS := $(wildcard cython_src/crplugin/kernels/*.pyx cython_src/crplugin/kernels/*.pxd)
 
-.PHONY: run test install bench clean
+.PHONY: run demo test install bench clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -24,7 +24,11 @@ $(STAMP): $(PY) setup.py pyproject.toml $(KERNELS)
 
 install: $(STAMP)
 
+# the main job: the CR bottleneck on 2 MPI ranks, compared with theory (figure in output/bottleneck/)
 run: $(STAMP)
+	$(VENV)/bin/crplugin run bottleneck -n 2 -o output/bottleneck
+
+demo: $(STAMP)
 	$(PY) -m crplugin.demo
 
 test: $(STAMP)

@@ -48,8 +48,11 @@ def cmd_run(args):
     sim = Simulation(params, problem)
     summary = run(sim, args.outdir, restart=args.restart)
     if sim.decomp.rank == 0:
-        print(f"{args.problem}: {summary['cells']} cells, {summary['cycles']} cycles, "
-              f"{summary['wall_time']:.2f} s wall on {summary['ranks']} rank(s), "
+        subs = f" ({summary['cr_substeps']} CR sub-steps)" if summary["cr_substeps"] else ""
+        why = (f"steady state (max relative change rate {summary['steady_rate']:.2g} per unit time)"
+               if summary["steady_state"] else "end time")
+        print(f"{args.problem}: reached t = {summary['time']:.6g} ({why}) in {summary['cycles']} cycles{subs}, "
+              f"{summary['wall_time']:.2f} s wall on {summary['ranks']} rank(s); {summary['cells']} cells, "
               f"{summary['zone_cycles_per_second']:.3g} zone-cycles/s, floors hit: {summary['floors_hit']}")
         print(f"outputs: {len(summary['outputs'])} files in {args.outdir}")
         if not args.no_analysis and hasattr(problem, "analyse"):

@@ -113,7 +113,7 @@ def run(sim, outdir, basename=None, restart=None):
     cells = int(np.prod(sim.grid.shape))
     progress = Progress(sim, p["output.progress"])
     steady = SteadyState(sim)
-    start_cycle = sim.cycle
+    start_cycle, start_substeps = sim.cycle, sim.cr_substeps
     wall0 = _time.perf_counter()
     stopped_steady = False
     last_written_time = sim.time
@@ -143,7 +143,7 @@ def run(sim, outdir, basename=None, restart=None):
     write_history()
     io.write_checkpoint(checkpoint, sim)
     cycles = sim.cycle - start_cycle
-    return {"cells": cells, "cycles": cycles, "wall_time": wall, "ranks": sim.decomp.size,
+    return {"cells": cells, "cycles": cycles, "cr_substeps": sim.cr_substeps - start_substeps, "wall_time": wall, "ranks": sim.decomp.size,
             "zone_cycles_per_second": cells * cycles / wall if wall > 0 else float("nan"),
             "floors_hit": int(sim.decomp.sum(float(getattr(sim.mhd, "floors_hit", 0)))),
             "time": sim.time, "steady_state": stopped_steady, "steady_rate": steady.rate,

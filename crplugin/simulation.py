@@ -96,7 +96,7 @@ class Simulation:
             term.setup(self)
         self.fill_ghosts(self.state)
         self.dt = None
-        self.wall_start = None
+        self.cr_substeps = 0
 
     # ------------------------------------------------------------------
     def fill_ghosts(self, state, fields=None):
@@ -147,7 +147,8 @@ class Simulation:
         if self.params["mhd.evolve"]:
             self.mhd.step(self.state, dt, self.fill_ghosts)
         if self.cr is not None:
-            self.cr.step(self.state, dt, self.coefficients(), self.fill_cr_ghosts)
+            diag = self.cr.step(self.state, dt, self.coefficients(), self.fill_cr_ghosts)
+            self.cr_substeps += diag["nsub"]
         for term in self.sources:
             term.apply(self, dt)
         self.fill_ghosts(self.state)

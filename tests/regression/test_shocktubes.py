@@ -7,21 +7,14 @@ which are simple waves, against an independent integration of the
 fast-mode eigenvector ODE from the initial left/right states; and HLLE
 against HLLD (agreement, and HLLD resolving the contact in fewer cells).
 """
-import importlib.util
-import os
-
 import numpy as np
 import pytest
 
 from crplugin.boundaries import Boundaries
 from crplugin.mesh import Block, Grid
+from crplugin.problems import _riemann as exact_riemann
 from crplugin.solver.mhd import MHDIntegrator
 from crplugin.state import IDN, IEN, IM1, IM2, State
-
-_spec = importlib.util.spec_from_file_location(
-    "exact_riemann", os.path.join(os.path.dirname(__file__), "..", "helpers", "exact_riemann.py"))
-exact_riemann = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(exact_riemann)
 
 
 def shock_tube(n, left, right, gamma, t_end, mhd, riemann, bx=0.0):
