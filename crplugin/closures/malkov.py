@@ -55,8 +55,8 @@ def malkov_D_mumu(mu, v, l, eps):
     (mean and leading oscillating terms) beyond; 8 < n <= 400 with the WKB mean
     :math:`J_n^2 \approx 1/(\pi\sqrt{x^2-n^2})`; the rest as an integral.
     Relative accuracy about 1e-3 or better (tested against an independent
-    quadrature).  Cost ~1 ms per point: tabulate it, do not call it per cell
-    per step.
+    quadrature).  Cost ~0.1 ms per point: tabulate it rather than calling
+    it per cell per step.
 
     Limits: eq (6) for :math:`y \gg 1`; eq (10), :math:`(\pi/2)(v/l)(1-\mu^2)J_1^2(y)/y^2`,
     for :math:`y \le 0.5`; zero at :math:`\mu = 0` (as :math:`|\mu|^{11/2}`)
