@@ -10,7 +10,7 @@ anisotropies.  Notation: :math:`\epsilon = V_A/v`, cross helicity
 :math:`k_{min}` (eq 22).  The CR convection speed :math:`H_c V_A` (eq 34) is
 :func:`crplugin.closures.cr_convection_speed`, not repeated here.
 
-Corrections to the paper (implemented, see ``docs/closures/slab.md``):
+Corrections to the paper (implemented, see ``docs/closures.md``):
 eq (31) (hard-sphere kappa_zz) is wrong as printed; eq (31)'s
 :math:`k_{max}/k_{min}` is 2.16e11, not 1.15e11; eq (32) (kappa_pp) is 2x too
 large; eqs (37), (39) read :math:`(2H_c^2 - 1)`.

@@ -1,5 +1,5 @@
 # Alfvenic coupling of cosmic rays to the gas: pointwise closures (cgs, Gaussian B).
-# Documentation of each closure lives in crplugin/closures/alfvenic.py and docs/closures/alfvenic.md.
+# Documentation of each closure lives in crplugin/closures/alfvenic.py and docs/closures.md.
 
 cdef double alfven_speed(double B, double rho_ion) noexcept nogil
 cdef double gas_density(double P_g, double T, double mu) noexcept nogil

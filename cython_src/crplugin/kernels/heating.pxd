@@ -1,5 +1,5 @@
 # CR heating of the gas and work done by CRs: pointwise closures (cgs).
-# Documentation: crplugin/closures/heating.py and docs/closures/heating.md.
+# Documentation: crplugin/closures/heating.py and docs/closures.md.
 
 cdef double streaming_heating(double v_A, double grad_par_Pc) noexcept nogil
 cdef double streaming_heating_regularised(double v_A, double grad_par_Pc, double grad_scale) noexcept nogil

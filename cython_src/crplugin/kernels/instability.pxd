@@ -1,5 +1,5 @@
 # CR-driven instabilities of parallel Alfven waves (Zweibel 2021, section 3): pointwise closures (cgs).
-# Documentation: crplugin/closures/instability.py and docs/closures/instability.md.
+# Documentation: crplugin/closures/instability.py and docs/closures.md.
 
 cdef double spectrum_constant(double a) noexcept nogil
 cdef double streaming_growth_rate(double B, double n_cr, double n_ion, double vD_over_vA, double a) noexcept nogil

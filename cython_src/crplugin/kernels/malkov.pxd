@@ -1,7 +1,7 @@
 # Pitch-angle scattering of cosmic rays by anisotropic (Goldreich-Sridhar)
 # Alfvenic turbulence (Malkov et al. 2010): pointwise closures, cgs units.
 # eps = r_g / l = v / (l Omega) (gyroradius over outer scale), delta = V_A / v.
-# Equations and regimes: crplugin/closures/malkov.py, docs/closures/malkov.md.
+# Equations and regimes: crplugin/closures/malkov.py, docs/closures.md.
 
 cdef double malkov_S(double y, double mu) noexcept nogil
 cdef double malkov_D_mumu(double mu, double v, double l, double eps) noexcept nogil

@@ -1,5 +1,5 @@
 # Single-particle basics for cosmic rays: pointwise closures (cgs, Gaussian units, R = pc/q).
-# Documentation: crplugin/closures/particles.py and docs/closures/particles.md.
+# Documentation: crplugin/closures/particles.py and docs/closures.md.
 
 cdef double lorentz_factor(double p, double mass) noexcept nogil
 cdef double particle_speed(double p, double mass) noexcept nogil

@@ -1,7 +1,7 @@
 # Quasilinear-theory (QLT) transport closures from the CR transport review:
 # parallel diffusion from a sampled D_mumu(mu), the anisotropic diffusion tensor,
 # and the rigidity scaling of the mean free path.  cgs units.
-# Equations and regimes: crplugin/closures/qlt.py, docs/closures/qlt.md.
+# Equations and regimes: crplugin/closures/qlt.py, docs/closures.md.
 
 cdef double kappa_par_isotropic(double v, double nu) noexcept nogil
 cdef double mean_free_path_rigidity(double R, double R_ref, double lambda_ref, double q) noexcept nogil

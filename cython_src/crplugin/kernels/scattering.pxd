@@ -1,5 +1,5 @@
 # Pitch-angle scattering rates, spatial diffusion and wave damping: pointwise closures (cgs).
-# Documentation: crplugin/closures/scattering.py and docs/closures/scattering.md.
+# Documentation: crplugin/closures/scattering.py and docs/closures.md.
 
 cdef double kappa_from_scattering_rate(double v, double nu) noexcept nogil
 cdef double scattering_rate_from_kappa(double v, double kappa) noexcept nogil

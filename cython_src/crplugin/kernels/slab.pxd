@@ -1,6 +1,6 @@
 # Quasilinear transport of cosmic rays in slab Alfven turbulence with cross
 # helicity H_c (Schlickeiser et al. 2019): pointwise closures (cgs, Gaussian B).
-# Equations, corrections and regimes: crplugin/closures/slab.py, docs/closures/slab.md.
+# Equations, corrections and regimes: crplugin/closures/slab.py, docs/closures.md.
 
 cdef double slab_maximum_momentum(double B0, double lambda_max, double Q) noexcept nogil
 cdef double slab_k_ratio(double lambda_max, double n_i) noexcept nogil
