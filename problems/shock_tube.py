@@ -113,13 +113,13 @@ def initialise(sim):
 # --------------------------------------------------------------------------
 # analysis
 
-def code_fields(outdir, params):
-    """Fields of the newest output converted back to code units, and the output info."""
+def code_fields(outdir, params, name=NAME):
+    """Fields of the newest output ``name.NNNNN.h5`` in code units (not cgs), and the output info."""
     from crplugin import io
     from crplugin.problems._common import latest_output
     from crplugin.units import CodeUnits
 
-    path = latest_output(outdir, NAME)
+    path = latest_output(outdir, name)
     fields, info = io.read_output(path)
     kinds = io.output_info(path)["kinds"]
     u = CodeUnits(params["units.length"], params["units.mass"], params["units.time"])
