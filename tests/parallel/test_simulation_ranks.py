@@ -1,0 +1,129 @@
+"""Whole runs on 2 and 4 ranks give the serial run's fields.
+
+The CR blob (``helpers/blob.py``: MHD with an oblique field, CR transport with
+gas exchange, streaming, constant diffusion, PA heating, CR diagnostics and
+cooling) is run in 2D (periodic, and with outflow boundaries along x) and in
+3D, cut along each axis in turn, and every output field (primitives, the
+cell-centred field, the CR variables and every source-term field, including
+the gradient-based diagnostics that read ghost cells) is gathered and compared
+with the same run on one rank (``COMM_SELF``) done by rank 0.
+
+Tolerance 1e-12 relative (to each field's largest magnitude): the halo
+exchange copies exactly what the serial periodic fill copies, every kernel is
+cell-local given its ghosts and the time step is a min-reduction (exact), so
+the runs should agree to the last bit; a decomposition bug (a wrong ghost
+layer, a face field not exchanged, a reduction over ghosts) shows up as an
+O(1e-3) or larger difference after a few cycles.  The test also reports
+whether the arrays are bit-identical.
+
+Checks go through ``parallel_assert`` (collective), and an exception on one
+rank aborts the communicator (printing the traceback) instead of leaving the
+other ranks waiting in the next halo exchange.
+"""
+import sys
+import traceback
+from pathlib import Path
+
+import numpy as np
+import pytest
+from mpi4py import MPI
+from pytest_mpi import parallel_assert
+
+from crplugin.simulation import Simulation, make_parameters
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from helpers import blob  # noqa: E402
+
+RTOL = 1e-12
+CYCLES = {2: 20, 3: 8}  # a few tens of MHD cycles (each with ~14 CR sub-cycles) in 2D; fewer in 3D for time
+
+# problem -> (dimensionality, outflow along x)
+CASES = {"2d-periodic": (2, False), "2d-outflow-x": (2, True), "3d-periodic": (3, False)}
+
+# blocks (x, y, z) per number of ranks: every active axis is cut on its own, and once in two
+LAYOUTS = {
+    2: {"2d-periodic": [(2, 1, 1), (1, 2, 1)],
+        "2d-outflow-x": [(2, 1, 1), (1, 2, 1)],
+        "3d-periodic": [(2, 1, 1), (1, 2, 1), (1, 1, 2)]},
+    4: {"2d-periodic": [(4, 1, 1), (1, 4, 1), (2, 2, 1)],
+        "2d-outflow-x": [(4, 1, 1), (2, 2, 1)],
+        "3d-periodic": [(1, 2, 2), (2, 1, 2)]},
+}
+
+
+def _or_abort(fn, *args):
+    """Run ``fn``; on an exception print it and abort every rank (no hang in a collective)."""
+    try:
+        return fn(*args)
+    except Exception:
+        traceback.print_exc()
+        sys.stderr.flush()
+        MPI.COMM_WORLD.Abort(1)
+
+
+def run_blob(case, dims=None, comm=None):
+    """Run the blob case for its number of cycles; return (names, active fields stacked, sim)."""
+    ndim, outflow = CASES[case]
+    over = blob.defaults(ndim, outflow=outflow)
+    if dims is not None:
+        over += [f"mesh.ranks_{a}={d}" for a, d in zip("xyz", dims)]
+    params = make_parameters(blob, None, over)
+    sim = Simulation(params, blob, comm=comm)
+    while sim.cycle < CYCLES[ndim]:
+        sim.step(sim.timestep())
+    fields = sim.output_fields()
+    names = sorted(fields)
+    return names, np.stack([np.asarray(fields[n][0], dtype=float) for n in names]), sim
+
+
+def compare(names, got, want):
+    """One line naming the worst fields if a relative difference exceeds RTOL (else None), and bit-equality."""
+    bad = []
+    for n, a, b in zip(names, got, want):
+        scale = np.abs(b).max()
+        diff = np.abs(a - b).max()
+        rel = diff / scale if scale > 0 else diff
+        if not rel <= RTOL:
+            where = np.unravel_index(np.argmax(np.abs(a - b)), a.shape)
+            bad.append((rel, f"{n} {rel:.2e} at [k,j,i]={list(map(int, where))}"))
+    bad.sort(reverse=True)
+    line = (f"{len(bad)} fields differ, worst: " + "; ".join(b for _, b in bad[:3])) if bad else None
+    return line, bool(np.array_equal(got, want))
+
+
+def check_all_layouts():
+    world = MPI.COMM_WORLD
+    size, rank = world.size, world.rank
+    failures, identical = [], []
+    for case, layouts in LAYOUTS[size].items():
+        ref = _or_abort(run_blob, case, None, MPI.COMM_SELF) if rank == 0 else None
+        for dims in layouts:
+            names, local, sim = _or_abort(run_blob, case, dims)
+            ok_dims = sim.decomp.dims == dims
+            full = sim.decomp.gather_blocks(local)
+            if not ok_dims:
+                failures.append(f"{case}: asked for blocks {dims}, got {sim.decomp.dims}")
+            if rank == 0:
+                rnames, rfields, rsim = ref
+                if names != rnames:
+                    failures.append(f"{case} {dims}: fields {names} vs serial {rnames}")
+                    continue
+                if sim.time != rsim.time or sim.cycle != rsim.cycle:
+                    failures.append(f"{case} {dims}: t = {sim.time!r} (cycle {sim.cycle}) vs serial "
+                                    f"t = {rsim.time!r} (cycle {rsim.cycle})")
+                bad, same = compare(names, full, rfields)
+                if bad:
+                    failures.append(f"{case} blocks {dims}: {bad}")
+                identical.append(same)
+    return failures, identical
+
+
+# One launch per rank count runs every layout (an mpiexec start costs ~2 s here).
+@pytest.mark.parallel([2, 4])
+def test_blob_decomposed_equals_serial():
+    failures, identical = check_all_layouts()
+    parallel_assert(not failures, "decomposed run != serial run:\n" + "\n".join(failures))
+    if MPI.COMM_WORLD.rank == 0:
+        # not required by the tolerance, but expected: say so if it ever changes
+        print(f"\n{MPI.COMM_WORLD.size} ranks: bit-identical to serial in "
+              f"{sum(identical)}/{len(identical)} layouts")
