@@ -83,7 +83,8 @@ class Simulation:
         if self.cr_on:
             from crplugin.solver.cr import CRIntegrator
             self.cr = CRIntegrator(self.block, v_m=p["cr.v_max"], exchange=p["cr.exchange"],
-                                   cfl=p["cr.cfl"], stream_scale=p["cr.stream_scale"] or None)
+                                   cfl=p["cr.cfl"], stream_scale=p["cr.stream_scale"] or None,
+                                   gamma_gas=p["mhd.gamma"])
 
         available = {"hydro"} | ({"mhd"} if self.mhd_on else set()) | ({"cr"} if self.cr_on else set())
         self.sources = _sources.build(p["sources.enabled"], params, available)
@@ -134,6 +135,8 @@ class Simulation:
         dt = self.params["time.dt_max"]
         if self.params["mhd.evolve"]:
             dt = min(dt, self.mhd.timestep(self.state))
+            if self.cr is not None and self.params["cr.exchange"]:
+                dt = min(dt, self._cr_acoustic_timestep())
         if self.cr is not None:
             dt = min(dt, self.cr.timestep() * self.params["cr.max_subcycles"])
         for term in self.sources:
@@ -142,6 +145,24 @@ class Simulation:
         if not math.isfinite(dt) or dt <= 0:
             raise RuntimeError(f"time step is {dt!r} at t = {self.time:g}: the state is unphysical")
         return dt
+
+    def _cr_acoustic_timestep(self):
+        """With CR-gas exchange the CR pressure adds to the restoring force of sound
+        waves: CFL with |v| + sqrt(c_f^2 + gamma_c P_c / rho) (fast speed bounded by
+        sqrt(c_s^2 + v_A^2) for every direction)."""
+        act = (slice(None),) + self.block.active
+        w = self.primitives()[act]
+        rho = w[IDN]
+        c2 = self.params["mhd.gamma"] * w[IPR] / rho
+        if self.mhd_on:
+            c2 = c2 + (self.state.bcc[act] ** 2).sum(axis=0) / rho
+        c2 = c2 + (4.0 / 3.0) * (1.0 / 3.0) * np.maximum(self.state.cr[(IEC,) + self.block.active], 0.0) / rho
+        speed = np.sqrt(c2)
+        dt = np.inf
+        for a in range(3):
+            if self.grid.shape[a] > 1:
+                dt = min(dt, float(np.min(self.block.dx[a] / (np.abs(w[IVX + a]) + speed))))
+        return self.params["time.cfl"] * dt
 
     def step(self, dt):
         if self.params["mhd.evolve"]:

@@ -151,13 +151,15 @@ class CRIntegrator:
         longest axis.
     """
 
-    def __init__(self, block, v_m, gamma_c=4.0 / 3.0, exchange=True, cfl=0.4, stream_scale=None):
+    def __init__(self, block, v_m, gamma_c=4.0 / 3.0, exchange=True, cfl=0.4, stream_scale=None,
+                 gamma_gas=5.0 / 3.0):
         if not (np.isfinite(v_m) and v_m > 0):
             raise ValueError(f"v_m must be positive and finite, got {v_m}")
         if not (1.0 < gamma_c <= 2.0):
             raise ValueError(f"gamma_c must be in (1, 2], got {gamma_c}")
         if not (0.0 < cfl <= 1.0):
             raise ValueError(f"cfl must be in (0, 1], got {cfl}")
+        self.gamma_gas = gamma_gas  # for the sound speed that floors the HLL speeds (exchange on)
         if stream_scale is None:
             stream_scale = DEFAULT_STREAM_SCALE * max(
                 r - l for l, r, n in zip(block.grid.left, block.grid.right, block.grid.shape) if n > 1)
@@ -261,6 +263,22 @@ class CRIntegrator:
                       k0, k1, j0, j1, i0, i1,
                       self._s_par, self._s_perp, self._vs_par, self._us_par, self._asig)
 
+    def _acoustic_floor(self, state):
+        """With the exchange on the CRs push the gas, so CR pressure travels as sound at
+        sqrt(gamma_c P_c / rho) (plus the gas's own sound, which the MHD solver upwinds).
+        Without diffusion the opacity-limited speeds ``a`` vanish, the HLL flux loses its
+        dissipation and CR-supported sound waves grow: floor ``a`` at the CR sound speed."""
+        if not self.exchange:
+            return
+        u = state.u
+        ec = np.maximum(state.cr[IEC], 0.0)
+        rho = u[IDN]
+        kin = 0.5 * (u[IM1] ** 2 + u[IM1 + 1] ** 2 + u[IM1 + 2] ** 2) / rho
+        mag = 0.5 * (state.bcc ** 2).sum(axis=0) if state.bcc is not None else 0.0
+        pg = np.maximum((self.gamma_gas - 1.0) * (u[IEN] - kin - mag), 0.0)
+        c_cr = np.sqrt((self.gamma_gas * pg + self.gamma_c * (self.gamma_c - 1.0) * ec) / rho)
+        np.maximum(self._asig, c_cr[None], out=self._asig)
+
     def _fluxes(self, cr, vel):
         for a in range(3):
             if self._act[a]:
@@ -292,11 +310,13 @@ class CRIntegrator:
         vel = _gas_velocity(state, w)
         np.copyto(cr0, cr)
         self._opacity(cr, bhat, vel, coeffs)
+        self._acoustic_floor(state)
         self._transport(cr0, cr0, vel, 0.5 * dt, cr)
         self._source(cr, bhat, vel, 0.5 * dt)
         # stage 2: corrector from U^n with the fluxes of U^{n+1/2}
         fill_ghosts(state)
         self._opacity(cr, bhat, vel, coeffs)
+        self._acoustic_floor(state)
         self._transport(cr0, cr, vel, dt, cr)
         self._source(cr, bhat, vel, dt)
         act = self.block.active

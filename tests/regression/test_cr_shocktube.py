@@ -102,10 +102,35 @@ def run_cr_tube(n):
     return x, sim.time, got
 
 
+@pytest.fixture(scope="module")
+def tube_errors():
+    left, right = (1.0, 0.0, 1.0, 2.0), (0.2, 0.0, 0.1, 0.1)
+    sol = _cr_riemann.CRRiemann(left, right)
+    errors = {}
+    for n in (200, 400):
+        x, t, got = run_cr_tube(n)
+        exact = dict(zip(("rho", "v", "pg", "pc"), sol.sample(x / t)))
+        errors[n] = {k: float(np.mean(np.abs(got[k] - exact[k]))) for k in exact}
+    return errors
+
+
+def test_cr_supported_sound_is_stable(tube_errors):
+    # Without the acoustic floor of the CR HLL speeds (kappa = 0 leaves them at the gas
+    # velocity) the CR-supported sound waves grew: L1(rho) went 0.026 -> 0.070 from 200 to
+    # 400 cells.  Stable now: the error must not grow, and stays at the level of the
+    # smearing of a contact and a shock of jump ~0.3 over a few cells (<~ 1 %).
+    e = tube_errors
+    for k in ("rho", "v", "pg", "pc"):
+        assert e[400][k] <= 1.05 * e[200][k], (k, e)
+    assert e[400]["rho"] < 6e-3 and e[400]["pc"] < 1.5e-2
+
+
 @pytest.mark.xfail(strict=True, reason=(
-    "with kappa = 0 the CR HLL flux has no acoustic dissipation (its signal speeds are the gas "
-    "velocity only) and the MHD Riemann solver does not see P_c, so the CR-supported sound waves "
-    "are undamped: the L1 errors grow with resolution; see docs/verification.md"))
+    "the energy-based two-moment CR equations are not in conservation form at a shock "
+    "(v.grad P_c exchange): the numerical dissipation, not CR adiabaticity, decides how "
+    "the shock heating is shared between gas and CRs, so the post-shock states miss the "
+    "exact ones by 1-3 % at every resolution (Pfrommer et al. 2017 evolve the CR entropy "
+    "for this reason); see docs/verification.md"))
 def test_solver_converges_to_the_exact_cr_shock_tube():
     left, right = (1.0, 0.0, 1.0, 2.0), (0.2, 0.0, 0.1, 0.1)
     sol = _cr_riemann.CRRiemann(left, right)
