@@ -35,7 +35,8 @@ differences at the edges) on the uniform grid.
 Plots are written with matplotlib's Agg backend (no display needed):
 :func:`slice_plot`, :func:`line_profile` (with :func:`line_through` for a
 straight line along the local field through a point, e.g. a cloud centre)
-and :func:`time_series` of the history table.
+and :func:`time_series` of the history table; :func:`quicklook` (behind
+``crplugin plot OUTPUT``) picks a sensible default plot for any output.
 """
 import numpy as np
 import yt
@@ -44,7 +45,7 @@ from matplotlib.figure import Figure
 from crplugin.io import OutputError, output_info, read_history
 
 __all__ = ["load", "streaming_heating_uniform", "slice_plot", "line_profile", "line_through",
-           "time_series"]
+           "time_series", "quicklook"]
 
 # written by the solver but unknown to yt's GDF frontend: aliased to ("gas", name)
 _ALIASED = ("cr_energy_density", "cr_flux_x", "cr_flux_y", "cr_flux_z", "streaming_heating",
@@ -308,3 +309,71 @@ def time_series(history_path, columns, out=None, x="time", logy=None):
         out = f"{str(history_path).rsplit('.', 1)[0]}_{'_'.join(columns)}.png"
     fig.savefig(str(out), dpi=100)
     return str(out)
+
+
+# fields load() adds beyond the on-disk ones
+_ADDED = ("cr_pressure", "alfven_speed", "plasma_beta", "cr_to_gas_pressure_ratio",
+          "cr_to_magnetic_pressure_ratio", "cr_flux_magnitude", "streaming_heating")
+
+# fields of the 1D quick look, in this order, when present
+_QUICKLOOK_1D = ("density", "pressure", "velocity_x", "magnetic_field_x", "magnetic_field_y",
+                 "cr_pressure", "cr_flux_x")
+
+
+def quicklook(path, field=None):
+    """A quick-look PNG of an output, written next to it; returns its path.
+
+    1D: the main fields (density, pressure, velocity_x, magnetic field,
+    CR pressure and flux, those present) against x, one panel each, or only
+    ``field``.  2D/3D: a slice through the domain centre normal to z of
+    ``field`` (default: ``cr_pressure`` if the run has CRs, else ``density``).
+
+    Raises
+    ------
+    crplugin.io.OutputError
+        If ``path`` is not a crplugin output.
+    ValueError
+        If ``field`` is not a field of this output (the message lists them).
+    """
+    import logging
+
+    yt_log = logging.getLogger("yt")
+    level = yt_log.level
+    yt_log.setLevel(logging.WARNING)  # a command-line tool: no yt INFO lines around "wrote ..."
+    try:
+        return _quicklook(path, field)
+    finally:
+        yt_log.setLevel(level)
+
+
+def _quicklook(path, field):
+    import os
+
+    ds = load(path)
+    known = sorted({f for t, f in ds.derived_field_list if t == "gas"})
+    if field is not None and field not in known:
+        ours = [f for f in known if f in output_info(path)["units"] or f in _ADDED]
+        raise ValueError(f"{path}: no field '{field}'; fields: {', '.join(ours)} "
+                         f"(or any other ('gas', name) field yt derives)")
+    stem = os.path.splitext(str(path))[0]
+    if ds.dimensionality == 1:
+        fields = [field] if field else [f for f in _QUICKLOOK_1D if f in known]
+        cg = ds.covering_grid(0, ds.domain_left_edge, ds.domain_dimensions)
+        x = cg["index", "x"][:, 0, 0].to("code_length").d
+        fig = Figure(figsize=(6.0, 1.8 * len(fields) + 0.8), layout="constrained")
+        axes = fig.subplots(len(fields), 1, sharex=True, squeeze=False)[:, 0]
+        for ax, f in zip(axes, fields):
+            y = cg["gas", f][:, 0, 0]
+            ax.plot(x, y.d, lw=1.2)
+            ax.set_ylabel(f"{f}\n[{y.units}]", fontsize=8)
+            if np.all(y.d > 0) and y.d.max() > 100 * y.d.min():
+                ax.set_yscale("log")
+        axes[-1].set_xlabel("x [code length]")
+        axes[0].set_title(f"{os.path.basename(str(path))}: t = {float(ds.current_time.d):.6g} (code time)",
+                          fontsize=9)
+        out = f"{stem}_quicklook.png"
+        fig.savefig(out, dpi=100)
+        return out
+    if field is None:
+        field = "cr_pressure" if "cr_pressure" in known else "density"
+    return slice_plot(ds, field, axis="z", out=f"{stem}_quicklook_{field}.png")
