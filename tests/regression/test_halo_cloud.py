@@ -1,0 +1,85 @@
+"""CRs streaming into a cool halo cloud (Zweibel 2021 section 6; Wiener et al. 2017, 2019).
+
+Small versions of the problem's own setup (1 kpc box, 12.5 pc cells, cloud
+radius 50 pc at x = 0.35 kpc, inflowing P_c ramped to 8e-14 dyn cm^-2 over
+5 Myr), run to 20 Myr: in 1D (80 cells) and 2D (80 x 16 cells), about 5 s each.
+
+What is checked, and why the tolerances:
+
+* Upstream plateau (the bottleneck): between the source and the cloud v_A
+  is uniform and then falls into the cloud, so the steady P_c is flat at
+  the inflow value.  Flatness (max - min)/mean below 3 %: the CR front
+  pushes the halo gas, and P_c (v + v_A)^(4/3) is what stays constant along
+  the flow, so gas velocity perturbations of a few km/s against
+  v_A = 62 km/s tilt P_c by a few per cent at most (measured 0.1 % in 1D,
+  0.8 % in 2D at this resolution, 1.6 % in the default 2D run); the
+  regularised streaming sign adds L/h_c = 1e-3.  Level within 2 % of the
+  inflow value (no gradient, so no streaming loss on the way).
+* The plateau reaches into the cloud (P_c at the density maximum above 85 %
+  of the inflow: 92-100 % measured; the CRs cross the cloud at
+  v_A,cloud = 5.8 km/s, 0.1 kpc in 17 Myr), and in 1D P_c behind the cloud
+  falls below 10 % of it (bottleneck prediction (v_A,cloud/v_A,halo)^(4/3)
+  = 4-6 %, the cloud being heated to ~1.2e4 K by the background heating).
+* PA heating (Zweibel eq 48): exactly zero in 1D, where B_x is uniform and
+  constant (div B = 0), so dlnB/dt = 0.  In 2D it is positive but far below
+  the background heating: Zweibel's 1.3 % is for her section-6 expansion
+  time tau_B = 3.7e12 s (the CR pressure rising by 8e-14 in 0.12 Myr); here
+  it rises over the 5 Myr ramp, so the effective expansion time must be
+  longer and the ratio smaller (measured tau_eff = 5.8e14 s, ratio 6e-5).
+  Against the streaming heating it is O(v_A/c) (Zweibel section 4.3: PA
+  heating is smaller than streaming heating by ~ v_A/c for comparable
+  driving): checked to an order of magnitude, [0.1, 10] v_A/c (measured
+  0.4 v_A/c here, 0.5 in the default run).
+"""
+import numpy as np
+import pytest
+
+from crplugin import problems
+from crplugin.run import run
+from crplugin.simulation import Simulation, make_parameters
+
+SMALL = ["mesh.nx=80", "time.tlim=20", "output.progress=false"]
+CASES = {"1d": SMALL + ["mesh.ny=1"],
+         "2d": SMALL + ["mesh.ny=16", "mesh.x2min=-0.1", "mesh.x2max=0.1"]}
+TAU_B_ZWEIBEL = 3.67e12   # s, Zweibel section 6 (eq 3 with her inputs)
+
+
+@pytest.fixture(scope="module", params=sorted(CASES))
+def case(request, tmp_path_factory):
+    out = str(tmp_path_factory.mktemp(f"halo_cloud_{request.param}"))
+    hc = problems.load("halo_cloud")
+    params = make_parameters(hc, problems.input_file("halo_cloud"), CASES[request.param])
+    run(Simulation(params, hc), out)
+    return request.param, hc.analyse(out, params)
+
+
+def test_upstream_plateau(case):
+    _, res = case
+    assert res["upstream_flatness"] < 0.03
+    assert abs(res["upstream_over_inflow"] - 1.0) < 0.02
+
+
+def test_bottleneck_reaches_the_cloud(case):
+    dim, res = case
+    assert res["cloud_peak_over_inflow"] > 0.85
+    if dim == "1d":
+        down = res["downstream_over_prediction"] * res["downstream_prediction_over_inflow"]
+        assert down < 0.10
+
+
+def test_pa_heating(case):
+    dim, res = case
+    if dim == "1d":
+        assert res["pa_heating_mean"] == 0.0
+        return
+    assert 0.0 < res["pa_over_background_halo"] < 0.013
+    assert res["tau_B_effective_s"] > TAU_B_ZWEIBEL
+    ratio = res["pa_over_streaming"] / res["v_A_over_c_halo"]
+    assert 0.1 < ratio < 10.0
+
+
+def test_halo_in_thermal_balance_is_enforced():
+    hc = problems.load("halo_cloud")
+    params = make_parameters(hc, problems.input_file("halo_cloud"), ["cooling.n_H_balance=1e-3", "mesh.ny=1"])
+    with pytest.raises(ValueError, match="halo_cloud: cooling.n_H_balance"):
+        Simulation(params, hc)
