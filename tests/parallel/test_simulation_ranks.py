@@ -1,4 +1,4 @@
-"""Whole runs on 2 and 4 ranks give the serial run's fields.
+"""Whole runs on 1, 2 and 4 ranks give the serial run's fields.
 
 The CR blob (``helpers/blob.py``: MHD with an oblique field, CR transport with
 gas exchange, streaming, constant diffusion, PA heating, CR diagnostics and
@@ -15,6 +15,9 @@ the runs should agree to the last bit; a decomposition bug (a wrong ghost
 layer, a face field not exchanged, a reduction over ghosts) shows up as an
 O(1e-3) or larger difference after a few cycles.  The test also reports
 whether the arrays are bit-identical.
+
+On one rank, the run through MPI (self-exchange of the periodic sides) and the
+run without mpi4py (``Boundaries`` fills every side) must be bit-identical.
 
 Checks go through ``parallel_assert`` (collective), and an exception on one
 rank aborts the communicator (printing the traceback) instead of leaving the
@@ -127,3 +130,19 @@ def test_blob_decomposed_equals_serial():
         # not required by the tolerance, but expected: say so if it ever changes
         print(f"\n{MPI.COMM_WORLD.size} ranks: bit-identical to serial in "
               f"{sum(identical)}/{len(identical)} layouts")
+
+
+@pytest.mark.parametrize("case", ["2d-periodic", "2d-outflow-x"])
+def test_one_rank_mpi_equals_run_without_mpi4py(case, monkeypatch):
+    """One rank: the MPI path (a Cartesian communicator whose periodic neighbour is the
+    rank itself, filled by the exchange's local copy) and the fallback without mpi4py
+    (every side filled by ``Boundaries``) give the same run, bit for bit."""
+    import crplugin.parallel as par
+    names, with_mpi, sim = run_blob(case, comm=MPI.COMM_SELF)
+    assert sim.decomp.size == 1
+    monkeypatch.setattr(par, "_import_mpi", lambda: None)
+    names2, without, sim2 = run_blob(case)
+    assert sim2.decomp.MPI is None and names2 == names
+    assert sim2.time == sim.time
+    bad, same = compare(names, without, with_mpi)
+    assert same, bad or "arrays differ below the tolerance"
