@@ -1,5 +1,6 @@
 """The run loop: advance a Simulation to ``time.tlim`` (or to a steady state)
 with outputs, history, checkpoints, a progress line on rank 0 and a summary."""
+import glob
 import math
 import os
 import sys
@@ -101,7 +102,13 @@ def run(sim, outdir, basename=None, restart=None):
     history = os.path.join(outdir, f"{basename}.hst")
     checkpoint = os.path.join(outdir, f"{basename}.chk.h5")
     outputs = []
-    n_out = int(math.floor(sim.time / dt_out + 1e-9)) + (restart is not None) if dt_out > 0 else 0
+    if restart is None:
+        n_out = 0
+    else:  # continue the numbering after the outputs already written
+        done = sorted(glob.glob(os.path.join(outdir, f"{basename}.[0-9][0-9][0-9][0-9][0-9].h5")))
+        n_out = sim.decomp.bcast(int(done[-1][-8:-3]) + 1 if done else 0)
+        if dt_out > 0:
+            n_out = max(n_out, int(math.floor(sim.time / dt_out + 1e-9)) + 1)
     next_hist = sim.time + dt_hist if dt_hist > 0 else None
     next_chk = sim.time + dt_chk if dt_chk > 0 else None
 

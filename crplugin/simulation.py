@@ -104,8 +104,9 @@ class Simulation:
         self.boundaries.fill(state, exchange=self.decomp.exchange, fields=fields)
 
     def fill_cr_ghosts(self, state):
-        # the gas is not advanced during the CR sub-cycles: only the CR ghosts change
-        self.fill_ghosts(state, fields=("cr",))
+        # during the CR sub-cycles the gas changes only through the CR exchange: with
+        # the exchange off, only the CR ghosts need refilling
+        self.fill_ghosts(state, fields=("cr", "hydro") if self.cr.exchange else ("cr",))
 
     @property
     def time(self):
@@ -167,6 +168,9 @@ class Simulation:
     def step(self, dt):
         if self.params["mhd.evolve"]:
             self.mhd.step(self.state, dt, self.fill_ghosts)
+            if self.cr is not None:
+                # the CR step reads the gas and field in the ghosts (velocity, v_A, b)
+                self.fill_ghosts(self.state, fields=("hydro", "field"))
         if self.cr is not None:
             diag = self.cr.step(self.state, dt, self.coefficients(), self.fill_cr_ghosts)
             self.cr_substeps += diag["nsub"]

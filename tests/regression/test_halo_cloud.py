@@ -18,8 +18,11 @@ What is checked, and why the tolerances:
 * The plateau reaches into the cloud (P_c at the density maximum above 85 %
   of the inflow: 92-100 % measured; the CRs cross the cloud at
   v_A,cloud = 5.8 km/s, 0.1 kpc in 17 Myr), and in 1D P_c behind the cloud
-  falls below 10 % of it (bottleneck prediction (v_A,cloud/v_A,halo)^(4/3)
-  = 4-6 %, the cloud being heated to ~1.2e4 K by the background heating).
+  falls below 10 % of it: the steady prediction (v_A,min/v_A,halo)^(4/3) is
+  4 % for the initial cloud and 11 % for the measured profile at 20 Myr (the
+  cloud is heated to ~1.2e4 K by the background heating, and its edge is
+  smeared over 4 cells); measured 4.5 % (the cloud is still being pushed at
+  9 km/s, faster than v_A,cloud, so the back side is not yet steady).
 * PA heating (Zweibel eq 48): exactly zero in 1D, where B_x is uniform and
   constant (div B = 0), so dlnB/dt = 0.  In 2D it is positive but far below
   the background heating: Zweibel's 1.3 % is for her section-6 expansion
