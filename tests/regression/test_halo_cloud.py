@@ -12,7 +12,7 @@ What is checked, and why the tolerances:
   pushes the halo gas, and P_c (v + v_A)^(4/3) is what stays constant along
   the flow, so gas velocity perturbations of a few km/s against
   v_A = 62 km/s tilt P_c by a few per cent at most (measured 0.1 % in 1D,
-  0.8 % in 2D at this resolution, 1.6 % in the default 2D run); the
+  0.8 % in 2D at this resolution, 0.9 % in the default 2D run); the
   regularised streaming sign adds L/h_c = 1e-3.  Level within 2 % of the
   inflow value (no gradient, so no streaming loss on the way).
 * The plateau reaches into the cloud (P_c at the density maximum above 85 %
@@ -32,7 +32,7 @@ What is checked, and why the tolerances:
   Against the streaming heating it is O(v_A/c) (Zweibel section 4.3: PA
   heating is smaller than streaming heating by ~ v_A/c for comparable
   driving): checked to an order of magnitude, [0.1, 10] v_A/c (measured
-  0.4 v_A/c here, 0.5 in the default run).
+  0.4 v_A/c here and in the default run).
 """
 import numpy as np
 import pytest
