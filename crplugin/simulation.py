@@ -27,6 +27,8 @@ from crplugin.state import IDN, IEC, IEN, IFC1, IM1, IPR, IVX, State
 from crplugin.units import CodeUnits
 
 SIDES = ("inner", "outer")
+# fields of the source terms that the CR integrator reads
+COEFFICIENTS = frozenset(("kappa_par", "kappa_perp", "stream_speed", "stream_velocity_par"))
 
 
 def schema_for(problem):
@@ -123,8 +125,10 @@ class Simulation:
         """Transport coefficients for the CR integrator from the source terms."""
         coeffs = {}
         for term in self.sources:
+            if not COEFFICIENTS.intersection(term.provides):
+                continue  # diagnostics are computed only for outputs
             for name, arr in term.fields(self).items():
-                if name in ("kappa_par", "kappa_perp", "stream_speed", "stream_velocity_par"):
+                if name in COEFFICIENTS:
                     coeffs[name] = arr
         shape = self.block.shape
         coeffs.setdefault("kappa_par", np.zeros(shape))
@@ -157,7 +161,8 @@ class Simulation:
         c2 = self.params["mhd.gamma"] * w[IPR] / rho
         if self.mhd_on:
             c2 = c2 + (self.state.bcc[act] ** 2).sum(axis=0) / rho
-        c2 = c2 + (4.0 / 3.0) * (1.0 / 3.0) * np.maximum(self.state.cr[(IEC,) + self.block.active], 0.0) / rho
+        g_c = self.cr.gamma_c
+        c2 = c2 + g_c * (g_c - 1.0) * np.maximum(self.state.cr[(IEC,) + self.block.active], 0.0) / rho
         speed = np.sqrt(c2)
         dt = np.inf
         for a in range(3):
