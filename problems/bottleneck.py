@@ -38,7 +38,7 @@ DEFAULTS = {
     "mesh.ix1_bc": "user", "mesh.ox1_bc": "cr_outflow",
     "mhd.evolve": False,
     "cr.enabled": True, "cr.v_max": 100.0, "cr.exchange": False,
-    "time.tlim": 3000.0,
+    "time.tlim": 3000.0, "time.steady_tol": 1e-6,
     "sources.enabled": ["streaming"],
 }
 
