@@ -77,8 +77,8 @@ def cmd_list(args):
         print(f"  {name:14s} {doc[0] if doc else ''}")
     print("source terms (enable with sources.enabled=name1,name2):")
     for name, cls in sorted(sources.REGISTRY.items()):
-        doc = (cls.__doc__ or "").strip().splitlines()
-        print(f"  {name:22s} {doc[0] if doc else ''}")
+        summary = " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split())
+        print(f"  {name:27s} {summary}")
     print("parameters of a problem: crplugin list PROBLEM")
     return 0
 
