@@ -100,6 +100,14 @@ class PowerLawDiffusion(SourceTerm):
         return {"kappa_par": self._par, "kappa_perp": self._perp}
 
 
+def _domain_size(sim):
+    return max(r - l for l, r, n in zip(sim.grid.left, sim.grid.right, sim.grid.shape) if n > 1)
+
+
+def _cap(kappa, kappa_max):
+    return np.minimum(kappa, kappa_max) if kappa_max > 0 else kappa
+
+
 def _cr_gradient_length(sim, L_max):
     """L = P_c / |b.grad P_c| in code units, capped at L_max where the gradient vanishes."""
     from crplugin.source_terms._fields import cr_pressure, grad_par
@@ -126,8 +134,9 @@ class SelfConfinementDiffusion(SourceTerm):
         "cr_energy_GeV": Param(1.0, "mean energy per CR, n_cr = E_c / energy [GeV]", positive=True),
         "spectral_index": Param(4.7, "a of f_0 ~ p^-a (C = (a-3)/(a-2))", positive=True),
         "mu_ion": Param(1.27, "mean ion mass / m_p (H+He, n_He/n_H = 0.1)", positive=True),
-        "L_max": Param(1e300, "cap of the gradient length P_c/|grad P_c| [code length]", positive=True),
-        "kappa_max": Param(1e300, "cap of kappa_par [code units]", positive=True),
+        "L_max": Param(0.0, "cap of the gradient length P_c/|grad P_c| where P_c is flat "
+                            "[code length] (0: the largest domain extent)"),
+        "kappa_max": Param(0.0, "cap of kappa_par [code units] (0: no cap)"),
     }
     requires = ("mhd", "cr")
     provides = ("kappa_par", "kappa_perp")
@@ -148,9 +157,9 @@ class SelfConfinementDiffusion(SourceTerm):
         else:
             gamma = p["Gamma"]
         C = closures.spectrum_constant(p["spectral_index"])
-        L = _cr_gradient_length(sim, p["L_max"]) * u.length
+        L = _cr_gradient_length(sim, p["L_max"] or _domain_size(sim)) * u.length
         kappa = closures.self_confined_kappa(v_a, L, gamma, B, n_cr, n_ion, C) / u.diffusivity
-        return {"kappa_par": np.minimum(kappa, p["kappa_max"]), "kappa_perp": np.zeros_like(kappa)}
+        return {"kappa_par": _cap(kappa, p["kappa_max"]), "kappa_perp": np.zeros_like(kappa)}
 
 
 @register
@@ -161,8 +170,8 @@ class PressureAnisotropyConfinement(SourceTerm):
     name = "pa_confinement"
     PARAMS = {
         "anisotropy_factor": Param(1.0, "X = (c/v_A) dP_c/P_c - 1 at marginal stability", positive=True),
-        "tau_max": Param(1e300, "cap of tau_B where the field is steady [code time]", positive=True),
-        "kappa_max": Param(1e300, "cap of kappa_par [code units]", positive=True),
+        "tau_max": Param(0.0, "cap of tau_B where the field is steady [code time] (0: time.tlim)"),
+        "kappa_max": Param(0.0, "cap of kappa_par [code units] (0: no cap)"),
         "ion_fraction": Param(1.0, "ion mass fraction for v_A", positive=True),
     }
     requires = ("mhd", "cr")
@@ -171,7 +180,8 @@ class PressureAnisotropyConfinement(SourceTerm):
     def fields(self, sim):
         from crplugin.source_terms.heating import dlnB_dt_code
         p, u = self.params, sim.units
-        tau = 1.0 / np.maximum(np.abs(dlnB_dt_code(sim)), 1.0 / p["tau_max"])
+        tau_max = p["tau_max"] or sim.params["time.tlim"]
+        tau = 1.0 / np.maximum(np.abs(dlnB_dt_code(sim)), 1.0 / tau_max)
         v_a = alfven_speed_code(sim, p["ion_fraction"]) * u.velocity
         kappa = closures.pa_kappa(v_a, tau * u.time, p["anisotropy_factor"]) / u.diffusivity
-        return {"kappa_par": np.minimum(kappa, p["kappa_max"]), "kappa_perp": np.zeros_like(kappa)}
+        return {"kappa_par": _cap(kappa, p["kappa_max"]), "kappa_perp": np.zeros_like(kappa)}
