@@ -3,7 +3,7 @@
 A 2D plane (x, y) across a uniform field B along z, in uniform gas.  CR
 pressure is injected at the rate dP_c/dt inside a radius R (source term
 ``cr_injection``, the flux tube); the CRs cannot leave it (no streaming, no
-diffusion: nothing varies along B and ``kappa_perp`` is negligible), so they
+diffusion: nothing varies along B and ``kappa_perp`` = 0), so they
 push the gas (CR exchange on) and the tube expands.  For R small enough that the tube
 stays in pressure balance (tau_D = R/C_ma << tau_P), the rate inside it is
 (Zweibel eqs 1-3)
@@ -16,11 +16,9 @@ the CRs do work at the rate P_c/tau_B = P_c div v (eq 4, diagnostic
 (4/15)(v_A/c)|dlnB/dt| P_c (eq 48, source ``pa_heating``, which measures
 dlnB/dt from the local velocity gradients), i.e. (4/15) v_A/c of the work.
 
-kappa_perp: a tiny perpendicular diffusivity (``constant_diffusion``,
-1e-4 pc^2/kyr = 3e22 cm^2/s, one cell in 30 kyr) is switched on by default:
-with exactly zero, an odd-even (checkerboard) mode of the CR transport grows
-at the sharp tube edge, where the CRs are advected by the gas in the
-optically thick limit, and spoils the centre after ~15 kyr.
+kappa_perp = 0: no transport across B, as in the paper.  (Before the CR HLL
+speeds were floored at the composite sound speed where CRs push the gas, an
+odd-even mode grew at the sharp tube edge with kappa_perp = 0; it is gone.)
 
 Units: the problem parameters are physical (cgs, microgauss); the code units
 are 1 pc, 1 kyr and m_p pc^3 (density unit m_p cm^-3, velocity unit
@@ -69,7 +67,7 @@ DEFAULTS = {
     "cr_injection.radius": 0.5,
     # a tiny diffusivity across B (3e22 cm^2/s: one cell in 30 kyr, R^2/kappa = 2500 kyr);
     # with exactly zero an odd-even mode of the CR transport grows at the tube edge after ~15 kyr
-    "constant_diffusion.kappa_par": 0.0, "constant_diffusion.kappa_perp": 1e-4,
+    "constant_diffusion.kappa_par": 0.0, "constant_diffusion.kappa_perp": 0.0,
 }
 
 
