@@ -17,31 +17,21 @@ import pytest
 from crplugin.boundaries import Boundaries
 from crplugin.mesh import Block, Grid
 from crplugin.solver.mhd import MHDIntegrator
+from crplugin.problems.linear_wave import B_WAVE, eigenmode
 from crplugin.state import IDN, IEN, IM1, IM2, IM3, State
 
 GAMMA = 5.0 / 3.0
 AMP = 1e-6
-B0 = np.array([1.0, np.sqrt(2.0), 0.5])  # wave frame (normal, t1, t2)
+B0 = B_WAVE  # wave frame (normal, t1, t2)
 SPEED = {"fast": 2.0, "alfven": 1.0, "slow": 0.5}
 
 
 def right_eigenvector(wave):
-    """Primitive eigenvector (rho, v1, v2, v3, P, B2, B3) of the right-going ``wave``."""
-    rho, p = 1.0, 1.0 / GAMMA
-    bx, by, bz = B0
-    a = np.zeros((7, 7))
-    a[0, 1] = rho
-    a[1, 4], a[1, 5], a[1, 6] = 1 / rho, by / rho, bz / rho
-    a[2, 5] = -bx / rho
-    a[3, 6] = -bx / rho
-    a[4, 1] = GAMMA * p
-    a[5, 1], a[5, 2] = by, -bx
-    a[6, 1], a[6, 3] = bz, -bx
-    lam, vec = np.linalg.eig(a)
-    i = np.argmin(abs(lam.real - SPEED[wave]))
-    assert abs(lam[i].real - SPEED[wave]) < 1e-12  # the background gives these speeds exactly
-    r = vec[:, i].real
-    return r / np.max(abs(r))
+    """Primitive eigenvector (rho, v1, v2, v3, P, B2, B3) of the right-going ``wave``
+    (the ``linear_wave`` problem's eigen-decomposition of the linearised equations)."""
+    speed, r = eigenmode(wave, GAMMA)
+    assert abs(speed - SPEED[wave]) < 1e-12  # this background gives these speeds exactly
+    return r
 
 
 def run_wave(wave, n, ndim):
