@@ -46,6 +46,8 @@ GENERAL = {
     "cr": {
         "enabled": Param(False, "two-moment cosmic-ray transport"),
         "v_max": Param(100.0, "reduced speed of light V_m [code velocity]", positive=True),
+        "gamma_c": Param(4.0 / 3.0, "CR adiabatic index: P_c = (gamma_c - 1) E_c (4/3: relativistic)",
+                         positive=True),
         "exchange": Param(True, "CR energy and momentum exchange with the gas"),
         "cfl": Param(0.4, "Courant number of the CR sub-steps (with V_m)", positive=True),
         "max_subcycles": Param(1000, "CR sub-steps per MHD step at most", positive=True),
