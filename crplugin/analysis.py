@@ -92,23 +92,25 @@ def _cr_flux_magnitude(field, data):
                    + data["gas", "cr_flux_z"] ** 2)
 
 
-def _streaming_heating(field, data):
+def _heating_kernel(ds, v_a, pc, bdotg, bmag):
     # the solver's definition (crplugin.kernels.cr_transport.cr_streaming_heating):
     # v_A b.grad P_c tanh(h_c b.grad P_c / P_c), h_c the run's cr.stream_scale
     from crplugin.kernels.cr_transport import cr_streaming_heating_array
-    bmag = _bmag(data).to("G").d
-    bdotg = sum(data["gas", f"magnetic_field_{c}"].to("G").d
-                * data["gas", f"cr_pressure_gradient_{c}"].to("dyn/cm**3").d for c in "xyz")
     gpar = np.divide(bdotg, bmag, out=np.zeros_like(bdotg), where=bmag > 0)
-    ds = data.ds
     h_c = float(ds.parameters.get("cr.stream_scale", 0.0) or 0.0)
     longest = max(w for w, n in zip(ds.domain_width.to("cm"), ds.domain_dimensions) if n > 1)
     h_c = ds.quan(h_c, "code_length").to("cm").d if h_c > 0 else 1.0e3 * float(longest)
-    args = [np.ascontiguousarray(a, dtype=float).ravel() for a in np.broadcast_arrays(
-        data["gas", "alfven_speed"].to("cm/s").d, h_c, data["gas", "cr_pressure"].to("dyn/cm**2").d, gpar)]
+    args = [np.ascontiguousarray(a, dtype=float).ravel() for a in np.broadcast_arrays(v_a, h_c, pc, gpar)]
     out = np.empty_like(args[0])
     cr_streaming_heating_array(*args, out)
-    return data.ds.arr(out.reshape(bdotg.shape), "erg/(cm**3*s)")
+    return ds.arr(out.reshape(np.shape(bdotg)), "erg/(cm**3*s)")
+
+
+def _streaming_heating(field, data):
+    bdotg = sum(data["gas", f"magnetic_field_{c}"].to("G").d
+                * data["gas", f"cr_pressure_gradient_{c}"].to("dyn/cm**3").d for c in "xyz")
+    return _heating_kernel(data.ds, data["gas", "alfven_speed"].to("cm/s").d,
+                           data["gas", "cr_pressure"].to("dyn/cm**2").d, bdotg, _bmag(data).to("G").d)
 
 
 def load(path, **kwargs):
@@ -173,7 +175,8 @@ def load(path, **kwargs):
 
 
 def streaming_heating_uniform(ds):
-    """Streaming heating ``|B . grad P_c| / sqrt(4 pi rho)`` on the uniform grid, any boundaries.
+    """Streaming heating ``|B . grad P_c| / sqrt(4 pi rho)`` (regularised sign, as the solver)
+    on the uniform grid, any boundaries.
 
     Computed with :func:`numpy.gradient` (second-order centred inside,
     one-sided at the domain edges) on yt's covering grid of the whole
@@ -189,8 +192,8 @@ def streaming_heating_uniform(ds):
         if ds.domain_dimensions[axis] > 1:
             grad = np.gradient(pc.d, dx[axis], axis=axis)
             bdotg += cg["gas", f"magnetic_field_{c}"].to("G").d * grad
-    rho = cg["gas", "density"].to("g/cm**3").d
-    return ds.arr(np.abs(bdotg) / np.sqrt(4.0 * np.pi * rho), "erg/(cm**3*s)")
+    return _heating_kernel(ds, cg["gas", "alfven_speed"].to("cm/s").d, pc.d, bdotg,
+                           _bmag(cg).to("G").d)
 
 
 def _field(name):

@@ -86,7 +86,7 @@ class Simulation:
             from crplugin.solver.cr import CRIntegrator
             self.cr = CRIntegrator(self.block, v_m=p["cr.v_max"], gamma_c=p["cr.gamma_c"],
                                    exchange=p["cr.exchange"],
-                                   cfl=p["cr.cfl"], stream_scale=p["cr.stream_scale"] or None,
+                                   cfl=p["cr.cfl"] or None, stream_scale=p["cr.stream_scale"] or None,
                                    gamma_gas=p["mhd.gamma"])
 
         available = {"hydro"} | ({"mhd"} if self.mhd_on else set()) | ({"cr"} if self.cr_on else set())

@@ -198,8 +198,12 @@ class CRIntegrator:
     exchange : bool
         Give the gas the opposite energy and momentum source.  ``False``
         freezes the gas (CR-only tests).
-    cfl : float
-        Sub-step ``cfl * min(dx) / v_m``, in (0, 1].
+    cfl : float, optional
+        Sub-step ``cfl * min(dx) / v_m``, in (0, 1].  Default ``1/ndim``: the
+        HLL speeds are capped at :math:`V_m\sqrt{\gamma_c-1}`, so the Courant
+        numbers of the unsplit update sum to :math:`\sqrt{\gamma_c-1} = 0.58`
+        in 1D, 2D and 3D (the bottleneck reaches the same L1 as with 0.4 in
+        2.5x fewer sub-steps).
     stream_scale : float, optional
         Regularisation length :math:`h_c` of the streaming sign (code
         length units), > 0 and finite.  Default: ``DEFAULT_STREAM_SCALE`` times
@@ -208,8 +212,10 @@ class CRIntegrator:
         Adiabatic index of the gas (sound speed that floors the HLL speeds).
     """
 
-    def __init__(self, block, v_m, gamma_c=GAMMA_C, exchange=True, cfl=0.4, stream_scale=None,
+    def __init__(self, block, v_m, gamma_c=GAMMA_C, exchange=True, cfl=None, stream_scale=None,
                  gamma_gas=5.0 / 3.0):
+        if cfl is None:
+            cfl = 1.0 / block.ndim
         if not (np.isfinite(v_m) and v_m > 0):
             raise ValueError(f"v_m must be positive and finite, got {v_m}")
         if not (1.0 < gamma_c <= 2.0):
