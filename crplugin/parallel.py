@@ -351,6 +351,67 @@ class Decomposition:
             filled.add(side)
         return filled
 
+    def halo_exchanger(self, state):
+        """Halo exchange for the compiled CR step: ``fn(axis, with_gas)`` fills the sides
+        of ``state.cr`` (and ``state.u`` if ``with_gas``) along ``axis`` shared with another
+        rank; returns the set of sides filled.  Views and buffers are set up once, so a
+        call is a few copies and one Irecv/Isend pair per neighbour; the index ranges
+        (hence the bits) are those of :meth:`exchange`.  Local periodic axes are left
+        to the caller."""
+        plans = {}
+        blk = self.block
+
+        def make(axis, with_gas):
+            inner = blk.neighbours.get((axis, "inner"))
+            outer = blk.neighbours.get((axis, "outer"))
+            if blk.nghost(axis) == 0 or (inner is None and outer is None) or \
+                    (inner == self.rank and outer == self.rank):
+                return None
+            cell, _ = self._slabs(axis)
+            arrays = [state.cr] + ([state.u] if with_gas else [])
+            views = [[arr[_slab(arr, axis, cell[w])] for arr in arrays] for w in range(4)]
+            total = sum(v.size for v in views[1])
+            sides = []
+            # (neighbour, send views, recv views, recv tag, send tag, side)
+            TAG_OUTWARD, TAG_INWARD = 11 + 2 * axis, 12 + 2 * axis
+            if inner is not None:
+                sides.append((inner, views[0], views[1], TAG_OUTWARD, TAG_INWARD, "inner"))
+            if outer is not None:
+                sides.append((outer, views[2], views[3], TAG_INWARD, TAG_OUTWARD, "outer"))
+            out = []
+            for nb, send, recv, rtag, stag, side in sides:
+                sbuf, rbuf = np.empty(total), np.empty(total)
+                sv, rv, off = [], [], 0
+                for a, b in zip(send, recv):
+                    sv.append((a, sbuf[off:off + a.size].reshape(a.shape)))
+                    rv.append((b, rbuf[off:off + b.size].reshape(b.shape)))
+                    off += a.size
+                out.append((nb, sv, rv, sbuf, rbuf, rtag, stag, side))
+            return out
+
+        def exchange(axis, with_gas):
+            key = (axis, bool(with_gas))
+            if key not in plans:
+                plans[key] = make(axis, with_gas)
+            plan = plans[key]
+            if plan is None:
+                return set()
+            MPI = self.MPI
+            reqs = []
+            for nb, sv, rv, sbuf, rbuf, rtag, stag, side in plan:
+                reqs.append(self.comm.Irecv([rbuf, MPI.DOUBLE], source=nb, tag=rtag))
+            for nb, sv, rv, sbuf, rbuf, rtag, stag, side in plan:
+                for src, buf in sv:
+                    np.copyto(buf, src)
+                reqs.append(self.comm.Isend([sbuf, MPI.DOUBLE], dest=nb, tag=stag))
+            MPI.Request.Waitall(reqs)
+            for nb, sv, rv, sbuf, rbuf, rtag, stag, side in plan:
+                for dst, buf in rv:
+                    np.copyto(dst, buf)
+            return {p[-1] for p in plan}
+
+        return exchange
+
     # ------------------------------------------------------------------
     # collectives
     def _reduce(self, x, op_name):

@@ -348,10 +348,13 @@ class CRIntegrator:
                     for name, index in holds:
                         (hold_cr if name == "cr" else hold_u)[a, si, index] = 1
         exchange = decomp.exchange if decomp is not None else None
+        fast = decomp.halo_exchanger(state) if hasattr(decomp, "halo_exchanger") else None
 
         def halo(axis, with_gas):
             fields = ("cr", "hydro") if with_gas else ("cr",)
-            if exchange is not None:
+            if fast is not None:
+                fast(axis, with_gas)
+            elif exchange is not None:
                 exchange(state, axis, fields)
             for a, side in callback_sides:
                 if a == axis:

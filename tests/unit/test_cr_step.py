@@ -8,7 +8,7 @@
   pure diffusion relaxes to the steady E_c = a + b/r (not to the Cartesian
   straight line);
 * self-confinement diffusion (kappa depends on E_c and grad P_c): one MHD step
-  of ~300 sub-steps with the coefficients recomputed inside the loop equals the
+  of ~150 sub-steps with the coefficients recomputed inside the loop equals the
   converged reference (coefficients refreshed every sub-step), while
   coefficients frozen at the start of the step are measurably wrong;
 * the streaming heating is one number: the CR step's diagnostic, the
