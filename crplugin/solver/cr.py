@@ -76,7 +76,7 @@ gas like the streaming heating.
 
 Numerics (JO18 section 3): unsplit finite volumes, piecewise-linear
 reconstruction of :math:`(E_c, \mathbf F_c)`, HLL flux with the signal speed
-reduced in optically thick cells (``crplugin.kernels.cr_transport``),
+reduced in optically thick cells (``crplugin.kernels.cr_transport``, ``cr_step``),
 midpoint (VL2) predictor-corrector in time, each stage followed by a
 cell-local backward-Euler solve of the source terms in the frame of
 :math:`\hat b` (exact for any :math:`\sigma`, so tiny diffusivities and large
@@ -200,8 +200,8 @@ class CRIntegrator:
         freezes the gas (CR-only tests).
     cfl : float, optional
         Sub-step ``cfl * min(dx) / v_m``, in (0, 1].  Default ``1/ndim``: the
-        HLL speeds are capped at :math:`V_m\sqrt{\gamma_c-1}`, so the Courant
-        numbers of the unsplit update sum to :math:`\sqrt{\gamma_c-1} = 0.58`
+        HLL speeds are capped at ``V_m sqrt(gamma_c - 1)``, so the Courant
+        numbers of the unsplit update sum to ``sqrt(gamma_c - 1) = 0.58``
         in 1D, 2D and 3D (the bottleneck reaches the same L1 as with 0.4 in
         2.5x fewer sub-steps).
     stream_scale : float, optional
