@@ -6,7 +6,7 @@
 * spherical geometry along x1: a uniform P_c at rest stays at rest (the
   geometric source balances the area-weighted pressure flux to round-off), and
   pure diffusion relaxes to the steady E_c = a + b/r (not to the Cartesian
-  straight line);
+  straight line) at second order, also on non-uniform cells;
 * self-confinement diffusion (kappa depends on E_c and grad P_c): one MHD step
   of ~150 sub-steps with the coefficients recomputed inside the loop equals the
   converged reference (coefficients refreshed every sub-step), while
@@ -83,12 +83,16 @@ def test_cr_fixed_energy_holds_ec_and_extrapolates_flux():
 # ----------------------------------------------------------------------
 # geometry along x1
 
-def _spherical_block(n, r0, r1):
+def _spherical_block(n, r0, r1, ratio=1.0):
+    """Spherical shell r0 < r < r1 with the x1 geometry the mesh provides (areas r^2,
+    volumes (r+^3 - r-^3)/3); cell widths grow geometrically by ``ratio`` across it."""
     blk = Block(Grid((n,), (r0,), (r1,)))
-    f = blk.faces(0)
+    w = (ratio ** (1.0 / (n - 1))) ** np.arange(-2, n + 2)
+    w *= (r1 - r0) / w[2:-2].sum()
+    f = r0 - w[:2].sum() + np.concatenate([[0.0], np.cumsum(w)])
     object.__setattr__(blk, "geometry", "spherical")
     object.__setattr__(blk, "dx1", np.diff(f))
-    object.__setattr__(blk, "x1v", blk.centres(0))
+    object.__setattr__(blk, "x1v", 0.5 * (f[1:] + f[:-1]))
     object.__setattr__(blk, "area1", f ** 2)
     object.__setattr__(blk, "vol1", (f[1:] ** 3 - f[:-1] ** 3) / 3.0)
     return blk
@@ -117,10 +121,10 @@ def test_spherical_uniform_pressure_stays_at_rest():
     np.testing.assert_allclose(st.cr[IEC][act], 3.0, rtol=1e-12)
 
 
-def _spherical_diffusion_error(n):
+def _spherical_diffusion_error(n, ratio):
     r0, r1, kappa = 1.0, 2.0, 1.0
-    blk = _spherical_block(n, r0, r1)
-    r = blk.centres(0)
+    blk = _spherical_block(n, r0, r1, ratio)
+    r = blk.x1v
     exact = 2.0 / r                                    # E_c; flux F = -kappa dE/dr = 2 kappa / r^2
     st = _static_state(blk, 2.0 - (r - 1.0))            # start from the Cartesian steady line
 
@@ -138,13 +142,15 @@ def _spherical_diffusion_error(n):
     return np.abs(st.cr[IEC][0, 0, act] - exact[act]).max()
 
 
-def test_spherical_diffusion_steady_profile():
-    """Steady diffusion between r = 1 (E_c = 2) and r = 2 (E_c = 1): E_c = 2/r, second order.
+@pytest.mark.parametrize("ratio", [1.0, 3.0])
+def test_spherical_diffusion_steady_profile(ratio):
+    """Steady diffusion between r = 1 (E_c = 2) and r = 2 (E_c = 1): E_c = 2/r, second order,
+    on uniform cells and on cells whose width grows by 3x across the shell.
 
     The Cartesian steady state (the straight line the run starts from) is 0.086 away."""
-    e24, e48 = _spherical_diffusion_error(24), _spherical_diffusion_error(48)
-    assert e48 < 1e-4, e48                       # measured 5.6e-5
-    assert e24 / e48 > 3.5, (e24, e48)           # measured 4.5
+    e24, e48 = _spherical_diffusion_error(24, ratio), _spherical_diffusion_error(48, ratio)
+    assert e48 < 1e-4, e48                       # measured 5.6e-5 (uniform), 1.4e-5 (stretched)
+    assert e24 / e48 > 3.5, (e24, e48)           # measured 4.5, 4.1
 
 
 # ----------------------------------------------------------------------
