@@ -163,9 +163,12 @@ def _x1_geometry(block, gamma_c):
     if dx1 is None:
         dx1 = np.diff(block.faces(0)) if x1v is not None else np.full(n1, dx)
     dx1 = np.ascontiguousarray(dx1, dtype=float)
-    uniform = geometry == "cartesian" and np.all(dx1 == dx1[0]) and area1 is None
+    # uniform Cartesian cells keep the arithmetic of the uniform scheme (and of the
+    # runs before the mesh carried its geometry), whatever the mesh provides
+    uniform = geometry == "cartesian" and bool(np.allclose(dx1, dx, rtol=1e-12, atol=0.0))
     if uniform:
-        dx1 = np.full(n1, dx) if n1 > 1 else dx1
+        area1, vol1 = None, None
+        dx1 = np.full(n1, dx)
         gcoef1 = np.full(n1, (gamma_c - 1.0) / (2.0 * dx))
     else:
         if x1v is None:
