@@ -1,7 +1,10 @@
 """Ideal-MHD finite-volume kernels: EOS conversion, PLM, Riemann solvers, CT.
 
 Code units: magnetic pressure B^2/2, v_A = B/sqrt(rho), total energy
-E = P/(gamma-1) + rho v^2/2 + B^2/2 (the Athena++ convention).
+E = P/(gamma-1) + rho v^2/2 + B^2/2 (the Athena++ convention).  With an
+isothermal equation of state (``cs2 = c_s^2 > 0`` in the drivers) P = c_s^2 rho,
+the energy slot is neither evolved nor read (its flux is zero and the
+conversions set it to 0).
 
 Arrays are indexed ``[var, k, j, i]`` (x fastest).  The flux driver
 :func:`compute_fluxes` works on *pencils* along the last axis of the views it
@@ -11,7 +14,8 @@ touches no Python object.
 
 References
 ----------
-Miyoshi & Kusano 2005, JCP 208, 315 (HLLD); Toro, Spruce & Speares 1994 (HLLC);
+Miyoshi & Kusano 2005, JCP 208, 315 (HLLD); Mignone 2007, JCP 225, 1427
+(isothermal HLLD); Toro, Spruce & Speares 1994 (HLLC);
 Einfeldt 1988 / Davis 1988 (HLLE and its signal speeds);
 Gardiner & Stone 2005, JCP 205, 509 (upwind CT electric fields, their eqs 39-51);
 Stone & Gardiner 2009, New Astron. 14, 139 (the VL2 predictor-corrector).
@@ -63,6 +67,20 @@ cdef double limited_slope(double dl, double dr, int limiter) noexcept nogil:
     s = 1.0 if dl > 0.0 else -1.0
     if limiter == LIM_MC:
         return s * fmin(fmin(2.0 * fabs(dl), 2.0 * fabs(dr)), 0.5 * fabs(dl + dr))
+    return s * fmin(fabs(dl), fabs(dr))   # minmod
+
+
+cdef double limited_slope_nonuniform(double dl, double dr, double hl, double hr,
+                                     int limiter) noexcept nogil:
+    # dl, dr: one-sided slopes per unit length over the centre distances hl, hr
+    cdef double s
+    if dl * dr <= 0.0:
+        return 0.0
+    if limiter == LIM_VANLEER:
+        return 2.0 * dl * dr / (dl + dr)
+    s = 1.0 if dl > 0.0 else -1.0
+    if limiter == LIM_MC:
+        return s * fmin(fmin(2.0 * fabs(dl), 2.0 * fabs(dr)), fabs(hl * dl + hr * dr) / (hl + hr))
     return s * fmin(fabs(dl), fabs(dr))   # minmod
 
 
@@ -285,11 +303,139 @@ cdef void riemann_hllc(const double* wl, const double* wr, double gamma,
     flux[QBT2] = 0.0
 
 
+cdef inline void _cons_and_flux_iso(const double* w, double bn, double cs2,
+                                    double* u, double* f) noexcept nogil:
+    """Isothermal conserved state and flux (P = c_s^2 rho; energy slot 0)."""
+    cdef double d = w[QDN], vn = w[QVN], vt1 = w[QVT1], vt2 = w[QVT2]
+    cdef double bt1 = w[QBT1], bt2 = w[QBT2]
+    cdef double pt = cs2 * d + 0.5 * (bn * bn + (bt1 * bt1 + bt2 * bt2))
+    u[QDN] = d
+    u[QVN] = d * vn
+    u[QVT1] = d * vt1
+    u[QVT2] = d * vt2
+    u[QPR] = 0.0
+    u[QBT1] = bt1
+    u[QBT2] = bt2
+    f[QDN] = d * vn
+    f[QVN] = d * vn * vn + pt - bn * bn
+    f[QVT1] = d * vt1 * vn - bn * bt1
+    f[QVT2] = d * vt2 * vn - bn * bt2
+    f[QPR] = 0.0
+    f[QBT1] = bt1 * vn - bn * vt1
+    f[QBT2] = bt2 * vn - bn * vt2
+
+
+cdef void riemann_hlle_iso(const double* wl, const double* wr, double bn, double cs2,
+                           double* flux) noexcept nogil:
+    # Isothermal HLL flux with the Davis bounds and the isothermal fast speed (gamma P/rho -> c_s^2).
+    cdef double ul[NWAVE]
+    cdef double ur[NWAVE]
+    cdef double fl[NWAVE]
+    cdef double fr[NWAVE]
+    cdef double cfl, cfr, bm, bp
+    cdef int m
+    _cons_and_flux_iso(wl, bn, cs2, ul, fl)
+    _cons_and_flux_iso(wr, bn, cs2, ur, fr)
+    cfl = fast_magnetosonic_speed(1.0, wl[QDN], cs2 * wl[QDN], bn, wl[QBT1], wl[QBT2])
+    cfr = fast_magnetosonic_speed(1.0, wr[QDN], cs2 * wr[QDN], bn, wr[QBT1], wr[QBT2])
+    bm = fmin(fmin(wl[QVN] - cfl, wr[QVN] - cfr), 0.0)
+    bp = fmax(fmax(wl[QVN] + cfl, wr[QVN] + cfr), 0.0)
+    if bp - bm <= 0.0:
+        for m in range(NWAVE):
+            flux[m] = 0.5 * (fl[m] + fr[m])
+        return
+    for m in range(NWAVE):
+        flux[m] = (bp * fl[m] - bm * fr[m] + bp * bm * (ur[m] - ul[m])) / (bp - bm)
+
+
+cdef inline void _hlld_iso_star(const double* w, const double* u, double bn, double s, double dhll,
+                                double ustar, double slst, double srst, double cs,
+                                double* ust) noexcept nogil:
+    """Mignone 2007 eqs 20 and 30-33: the outer starred state on the side of the wave ``s``."""
+    cdef double tmp = (s - slst) * (s - srst), mfact, bfact
+    ust[QDN] = dhll                                            # eq 20
+    if fabs(s - (slst if s < ustar else srst)) < SMALL_NUMBER * cs:
+        # degenerate: the Alfven wave coincides with the fast wave (below eq 39)
+        ust[QVT1] = u[QVT1]
+        ust[QVT2] = u[QVT2]
+        ust[QBT1] = u[QBT1]
+        ust[QBT2] = u[QBT2]
+    else:
+        mfact = bn * (ustar - w[QVN]) / tmp
+        bfact = (w[QDN] * (s - w[QVN]) * (s - w[QVN]) - bn * bn) / (dhll * tmp)
+        ust[QVT1] = dhll * w[QVT1] - u[QBT1] * mfact           # eqs 30, 31
+        ust[QVT2] = dhll * w[QVT2] - u[QBT2] * mfact
+        ust[QBT1] = u[QBT1] * bfact                            # eqs 32, 33
+        ust[QBT2] = u[QBT2] * bfact
+    ust[QPR] = 0.0
+
+
+cdef void riemann_hlld_iso(const double* wl, const double* wr, double bn, double cs2, double dfloor,
+                           double* flux) noexcept nogil:
+    # Mignone 2007: four waves S_L <= S*_L <= S*_R <= S_R around one density rho* = rho_hll and
+    # one normal velocity u* = F_rho^hll / rho_hll (no contact: no energy equation).
+    cdef double ul[NWAVE]
+    cdef double ur[NWAVE]
+    cdef double fl[NWAVE]
+    cdef double fr[NWAVE]
+    cdef double ulst[NWAVE]
+    cdef double urst[NWAVE]
+    cdef double cfl, cfr, sl, sr, idspd, dhll, sqdhll, fdhll, fmxhll, mxhll, ustar, slst, srst, x
+    cdef double cs = sqrt(cs2), my, mz, by, bz
+    cdef int m
+    _cons_and_flux_iso(wl, bn, cs2, ul, fl)
+    _cons_and_flux_iso(wr, bn, cs2, ur, fr)
+    cfl = fast_magnetosonic_speed(1.0, wl[QDN], cs2 * wl[QDN], bn, wl[QBT1], wl[QBT2])
+    cfr = fast_magnetosonic_speed(1.0, wr[QDN], cs2 * wr[QDN], bn, wr[QBT1], wr[QBT2])
+    sl = fmin(wl[QVN] - cfl, wr[QVN] - cfr)
+    sr = fmax(wl[QVN] + cfl, wr[QVN] + cfr)
+    if sl >= 0.0:
+        for m in range(NWAVE):
+            flux[m] = fl[m]
+        return
+    if sr <= 0.0:
+        for m in range(NWAVE):
+            flux[m] = fr[m]
+        return
+    idspd = 1.0 / (sr - sl)
+    dhll = fmax((sr * ur[QDN] - sl * ul[QDN] - fr[QDN] + fl[QDN]) * idspd, dfloor)    # eq 15
+    sqdhll = sqrt(dhll)
+    fdhll = (sr * fl[QDN] - sl * fr[QDN] + sr * sl * (ur[QDN] - ul[QDN])) * idspd      # eq 17
+    fmxhll = (sr * fl[QVN] - sl * fr[QVN] + sr * sl * (ur[QVN] - ul[QVN])) * idspd
+    mxhll = (sr * ur[QVN] - sl * ul[QVN] - fr[QVN] + fl[QVN]) * idspd
+    ustar = fdhll / dhll                                        # between eqs 23 and 24
+    slst = ustar - fabs(bn) / sqdhll                            # eq 29
+    srst = ustar + fabs(bn) / sqdhll
+    _hlld_iso_star(wl, ul, bn, sl, dhll, ustar, slst, srst, cs, ulst)
+    _hlld_iso_star(wr, ur, bn, sr, dhll, ustar, slst, srst, cs, urst)
+    ulst[QVN] = mxhll                                           # eq 24
+    urst[QVN] = mxhll
+    if slst >= 0.0:                                             # eq 38b
+        for m in range(NWAVE):
+            flux[m] = fl[m] + sl * (ulst[m] - ul[m])
+    elif srst <= 0.0:                                           # eq 38d
+        for m in range(NWAVE):
+            flux[m] = fr[m] + sr * (urst[m] - ur[m])
+    else:                                                       # eq 38c with the central state, eqs 34-37
+        x = sqdhll * (1.0 if bn > 0.0 else -1.0)
+        my = 0.5 * (ulst[QVT1] + urst[QVT1] + (urst[QBT1] - ulst[QBT1]) * x)
+        mz = 0.5 * (ulst[QVT2] + urst[QVT2] + (urst[QBT2] - ulst[QBT2]) * x)
+        by = 0.5 * (ulst[QBT1] + urst[QBT1] + (urst[QVT1] - ulst[QVT1]) / x)
+        bz = 0.5 * (ulst[QBT2] + urst[QBT2] + (urst[QVT2] - ulst[QVT2]) / x)
+        flux[QDN] = dhll * ustar
+        flux[QVN] = fmxhll
+        flux[QVT1] = my * ustar - bn * by
+        flux[QVT2] = mz * ustar - bn * bz
+        flux[QPR] = 0.0
+        flux[QBT1] = by * ustar - bn * my / dhll
+        flux[QBT2] = bz * ustar - bn * mz / dhll
+
+
 # ---------------------------------------------------------------------------
 # array drivers
 # ---------------------------------------------------------------------------
 def cons_to_prim(double[:, :, :, ::1] u, const double[:, :, :, ::1] bcc, double[:, :, :, ::1] w,
-                 double gamma, double dfloor, double pfloor, bint mhd, tuple count_range):
+                 double gamma, double dfloor, double pfloor, bint mhd, tuple count_range, double cs2=0.0):
     """Primitives ``w`` from conserved ``u`` over the whole array, with floors.
 
     Where rho < dfloor (or is NaN) rho is set to dfloor; where the pressure
@@ -297,6 +443,7 @@ def cons_to_prim(double[:, :, :, ::1] u, const double[:, :, :, ::1] bcc, double[
     reset to match.  ``u`` is corrected in place.  Passive scalars are
     returned as concentrations s/rho.  Returns the number of cells floored
     inside ``count_range = (ks, ke, js, je, is, ie)`` (inclusive bounds).
+    Isothermal (``cs2 > 0``): P = cs2 rho and the energy slot is set to 0.
     """
     cdef Py_ssize_t nvar = u.shape[0], nk = u.shape[1], nj = u.shape[2], ni = u.shape[3]
     cdef Py_ssize_t k, j, i, s
@@ -326,6 +473,14 @@ def cons_to_prim(double[:, :, :, ::1] u, const double[:, :, :, ::1] bcc, double[
                     if mhd:
                         pb = 0.5 * (bcc[0, k, j, i] * bcc[0, k, j, i] + bcc[1, k, j, i] * bcc[1, k, j, i]
                                     + bcc[2, k, j, i] * bcc[2, k, j, i])
+                    if cs2 > 0.0:
+                        w[IEN, k, j, i] = cs2 * d
+                        u[IEN, k, j, i] = 0.0
+                        for s in range(NHYDRO, nvar):
+                            w[s, k, j, i] = u[s, k, j, i] * di
+                        if floored and ks <= k <= ke and js <= j <= je and is_ <= i <= ie:
+                            count += 1
+                        continue
                     p = gm1 * (u[IEN, k, j, i] - ke_ - pb)
                     if not (p >= pfloor):
                         p = pfloor
@@ -340,8 +495,9 @@ def cons_to_prim(double[:, :, :, ::1] u, const double[:, :, :, ::1] bcc, double[
 
 
 def prim_to_cons(const double[:, :, :, ::1] w, const double[:, :, :, ::1] bcc, double[:, :, :, ::1] u,
-                 double gamma, bint mhd):
-    """Conserved ``u`` from primitives ``w`` (scalars as concentrations) and ``bcc``."""
+                 double gamma, bint mhd, double cs2=0.0):
+    """Conserved ``u`` from primitives ``w`` (scalars as concentrations) and ``bcc``
+    (isothermal, ``cs2 > 0``: the energy slot is 0)."""
     cdef Py_ssize_t nvar = u.shape[0], nk = u.shape[1], nj = u.shape[2], ni = u.shape[3]
     cdef Py_ssize_t k, j, i, s
     cdef double d, pb
@@ -358,9 +514,12 @@ def prim_to_cons(const double[:, :, :, ::1] w, const double[:, :, :, ::1] bcc, d
                     if mhd:
                         pb = 0.5 * (bcc[0, k, j, i] * bcc[0, k, j, i] + bcc[1, k, j, i] * bcc[1, k, j, i]
                                     + bcc[2, k, j, i] * bcc[2, k, j, i])
-                    u[IEN, k, j, i] = (w[IEN, k, j, i] / (gamma - 1.0) + pb + 0.5 * d * (
-                        w[IM1, k, j, i] * w[IM1, k, j, i] + w[IM2, k, j, i] * w[IM2, k, j, i]
-                        + w[IM3, k, j, i] * w[IM3, k, j, i]))
+                    if cs2 > 0.0:
+                        u[IEN, k, j, i] = 0.0
+                    else:
+                        u[IEN, k, j, i] = (w[IEN, k, j, i] / (gamma - 1.0) + pb + 0.5 * d * (
+                            w[IM1, k, j, i] * w[IM1, k, j, i] + w[IM2, k, j, i] * w[IM2, k, j, i]
+                            + w[IM3, k, j, i] * w[IM3, k, j, i]))
                     for s in range(NHYDRO, nvar):
                         u[s, k, j, i] = d * w[s, k, j, i]
 
@@ -369,7 +528,7 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
                    const double[:, :, :] bn, int ivn, int ivt1, int ivt2,
                    double[:, :, :, :] flx, double[:, :, :] emf1, double[:, :, :] emf2,
                    int order, int limiter, int solver, double gamma, bint mhd,
-                   double dfloor, double pfloor):
+                   double dfloor, double pfloor, const double[::1] dxs=None, double cs2=0.0):
     """Godunov fluxes at the faces of every pencil along the *last* axis.
 
     Parameters (all views with the sweep axis last, any strides)
@@ -382,6 +541,15 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
     emf1, emf2 : (n2, n1, n+1) output face electric fields E_t1 = F(B_t2)
         and E_t2 = -F(B_t1) (E = -v x B), used for constrained transport.
     order : 1 (donor cell, faces 1..n-1) or 2 (PLM, faces 2..n-2).
+    dxs : (n,) cell widths along the sweep if they vary (None: uniform).
+        PLM on a non-uniform grid limits the slopes per unit length,
+        dq_L = (q_i - q_{i-1}) / (x_i - x_{i-1}), dq_R likewise, and puts the
+        face values at q_i -+ s dx_i / 2 (MC's central slope is the
+        centred difference (q_{i+1} - q_{i-1}) / (x_{i+1} - x_{i-1})).
+    cs2 : isothermal sound speed squared (0: adiabatic with ``gamma``).
+        Isothermal solvers: ``hlld`` = Mignone (2007), ``hlle``; hydro's
+        ``hllc`` is Mignone's solver with B = 0 (no contact wave without
+        an energy equation).  The face pressure is cs2 rho of the face.
 
     Face states are floored like the cells (rho >= dfloor, P >= pfloor).
     Passive scalars (slots >= 5, concentrations) are fluxed with the mass
@@ -396,7 +564,11 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
     cdef double wl[NWAVE]
     cdef double wr[NWAVE]
     cdef double fx[NWAVE]
-    cdef double bx, dq
+    cdef double bx, dq, hl, hr
+    cdef bint uniform = dxs is None
+    cdef bint iso = cs2 > 0.0
+    if not uniform and dxs.shape[0] != n:
+        raise ValueError(f"dxs has {dxs.shape[0]} widths for pencils of {n} cells")
     if order == 1:
         flo, fhi = 1, n - 1
     else:
@@ -422,12 +594,21 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
                         for i in range(n):
                             ql[m, i + 1] = q[m, i]
                             qr[m, i] = q[m, i]
-                else:
+                elif uniform:
                     for m in range(nq):
                         for i in range(1, n - 1):
                             dq = limited_slope(q[m, i] - q[m, i - 1], q[m, i + 1] - q[m, i], limiter)
                             ql[m, i + 1] = q[m, i] + 0.5 * dq
                             qr[m, i] = q[m, i] - 0.5 * dq
+                else:
+                    for m in range(nq):
+                        for i in range(1, n - 1):
+                            hl = 0.5 * (dxs[i - 1] + dxs[i])       # centre-to-centre distances
+                            hr = 0.5 * (dxs[i] + dxs[i + 1])
+                            dq = 0.5 * dxs[i] * limited_slope_nonuniform(
+                                (q[m, i] - q[m, i - 1]) / hl, (q[m, i + 1] - q[m, i]) / hr, hl, hr, limiter)
+                            ql[m, i + 1] = q[m, i] + dq
+                            qr[m, i] = q[m, i] - dq
                 # Riemann problem at each face
                 for f in range(flo, fhi + 1):
                     for m in range(NWAVE):
@@ -437,7 +618,18 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
                     wr[QDN] = fmax(wr[QDN], dfloor)
                     wl[QPR] = fmax(wl[QPR], pfloor)
                     wr[QPR] = fmax(wr[QPR], pfloor)
-                    if mhd:
+                    if iso:
+                        bx = bn[a2, a1, f] if mhd else 0.0
+                        if not mhd:
+                            wl[QBT1] = wl[QBT2] = wr[QBT1] = wr[QBT2] = 0.0
+                        if solver == RS_HLLE:
+                            riemann_hlle_iso(wl, wr, bx, cs2, fx)
+                        else:
+                            riemann_hlld_iso(wl, wr, bx, cs2, dfloor, fx)
+                        if mhd:
+                            emf1[a2, a1, f] = fx[QBT2]
+                            emf2[a2, a1, f] = -fx[QBT1]
+                    elif mhd:
                         bx = bn[a2, a1, f]
                         if solver == RS_HLLD:
                             riemann_hlld(wl, wr, bx, gamma, fx)
@@ -519,10 +711,15 @@ def corner_emf(const double[:, :, :] va, const double[:, :, :] vb,
 
 def update_conserved(const double[:, :, :, ::1] u0, const double[:, :, :, ::1] fx,
                      const double[:, :, :, ::1] fy, const double[:, :, :, ::1] fz,
-                     double cx, double cy, double cz, tuple cells, double[:, :, :, ::1] out):
-    """out = u0 - cx dF_x - cy dF_y - cz dF_z on ``cells = (ks, ke, js, je, is, ie)``.
+                     const double[::1] ax, const double[::1] cx, double cy, double cz, tuple cells,
+                     double[:, :, :, ::1] out):
+    """out = u0 - cx_i [(A F_x)_{i+1/2} - (A F_x)_{i-1/2}] - cy dF_y - cz dF_z on
+    ``cells = (ks, ke, js, je, is, ie)``.
 
-    ``c = dt/dx`` (0 along an inactive axis).  ``out`` may be ``u0`` (in place).
+    ``ax`` (ni + 1): face areas along x (ones for Cartesian); ``cx`` (ni):
+    dt / V_i with V_i = int A dx over cell i (dt/dx_i for Cartesian), zeros
+    along an inactive x; ``cy, cz = dt/dy, dt/dz`` (0 along an inactive
+    axis).  ``out`` may be ``u0`` (in place).
     """
     cdef Py_ssize_t nvar = u0.shape[0], n, k, j, i
     cdef int ks = cells[0], ke = cells[1], js = cells[2], je = cells[3], is_ = cells[4], ie = cells[5]
@@ -532,20 +729,24 @@ def update_conserved(const double[:, :, :, ::1] u0, const double[:, :, :, ::1] f
                 for j in range(js, je + 1):
                     for i in range(is_, ie + 1):
                         out[n, k, j, i] = (u0[n, k, j, i]
-                                           - cx * (fx[n, k, j, i + 1] - fx[n, k, j, i])
+                                           - cx[i] * (ax[i + 1] * fx[n, k, j, i + 1] - ax[i] * fx[n, k, j, i])
                                            - cy * (fy[n, k, j + 1, i] - fy[n, k, j, i])
                                            - cz * (fz[n, k + 1, j, i] - fz[n, k, j, i]))
 
 
 def ct_update(const double[:, :, ::1] b1, const double[:, :, ::1] b2, const double[:, :, ::1] b3,
               const double[:, :, ::1] e1, const double[:, :, ::1] e2, const double[:, :, ::1] e3,
-              double cx, double cy, double cz, tuple cells,
+              const double[::1] hx, const double[::1] cx, double cy, double cz, tuple cells,
               double[:, :, ::1] o1, double[:, :, ::1] o2, double[:, :, ::1] o3):
     """Constrained transport dB/dt = -curl E on the faces of ``cells``.
 
     Edge fields: e1 (nk+1, nj+1, ni) at (k-1/2, j-1/2, i), e2 (nk+1, nj, ni+1)
     at (k-1/2, j, i-1/2), e3 (nk, nj+1, ni+1) at (k, j-1/2, i-1/2).
-    ``c = dt/dx`` (0 along an inactive axis: no derivative along it).
+    ``cy, cz = dt/dy, dt/dz`` (0 along an inactive axis: no derivative along
+    it).  Along x, per cell i: ``cx[i] = dt / int h dx`` and ``hx`` (ni + 1)
+    the transverse length scale h at the x faces, so that
+    dB_t/dt = -(1/h) d(h E)/dx (Stokes on a face of width h: h = 1 for
+    Cartesian, r in spherical, sqrt(A) in a flux tube).
     The output faces may be the input ones (in place).
     """
     cdef int ks = cells[0], ke = cells[1], js = cells[2], je = cells[3], is_ = cells[4], ie = cells[5]
@@ -560,17 +761,19 @@ def ct_update(const double[:, :, ::1] b1, const double[:, :, ::1] b2, const doub
             for j in range(js, je + 2):
                 for i in range(is_, ie + 1):
                     o2[k, j, i] = (b2[k, j, i] - cz * (e1[k + 1, j, i] - e1[k, j, i])
-                                   + cx * (e3[k, j, i + 1] - e3[k, j, i]))
+                                   + cx[i] * (hx[i + 1] * e3[k, j, i + 1] - hx[i] * e3[k, j, i]))
         for k in range(ks, ke + 2):
             for j in range(js, je + 1):
                 for i in range(is_, ie + 1):
-                    o3[k, j, i] = (b3[k, j, i] - cx * (e2[k, j, i + 1] - e2[k, j, i])
+                    o3[k, j, i] = (b3[k, j, i] - cx[i] * (hx[i + 1] * e2[k, j, i + 1] - hx[i] * e2[k, j, i])
                                    + cy * (e1[k, j + 1, i] - e1[k, j, i]))
 
 
 def min_crossing_time(const double[:, :, :, ::1] w, const double[:, :, :, ::1] bcc,
-                      double gamma, tuple dx, tuple active, bint mhd, tuple cells):
-    """min over ``cells`` and active axes d of dx_d / (|v_d| + c_f,d)."""
+                      double gamma, const double[::1] dx1, tuple dx, tuple active, bint mhd, tuple cells):
+    """min over ``cells`` and active axes d of dx_d / (|v_d| + c_f,d), with the width
+    ``dx1[i]`` of each cell along x (``dx[0]`` is not used).  Isothermal: pass
+    gamma = 1 (w's pressure slot holds c_s^2 rho)."""
     cdef int ks = cells[0], ke = cells[1], js = cells[2], je = cells[3], is_ = cells[4], ie = cells[5]
     cdef double h[3]
     cdef bint act[3]
@@ -598,7 +801,7 @@ def min_crossing_time(const double[:, :, :, ::1] w, const double[:, :, :, ::1] b
                             cf = fast_magnetosonic_speed(gamma, w[IDN, k, j, i], w[IEN, k, j, i], b1, b2, b0)
                         else:
                             cf = fast_magnetosonic_speed(gamma, w[IDN, k, j, i], w[IEN, k, j, i], b2, b0, b1)
-                        dtmin = fmin(dtmin, h[d] / (fabs(w[IM1 + d, k, j, i]) + cf))
+                        dtmin = fmin(dtmin, (dx1[i] if d == 0 else h[d]) / (fabs(w[IM1 + d, k, j, i]) + cf))
     return dtmin
 
 
