@@ -21,6 +21,21 @@ state.  The face-centred field is advanced by constrained transport with the
 upwind edge electric fields of Gardiner & Stone (2005, JCP 205, 509,
 section 4.1.1 and eqs 41-51), so the face-based div B stays at round-off.
 
+**Geometry** (``crplugin.mesh``): along x1 the update is the area-weighted
+flux divergence :math:`-\Delta t [(A F)_{i+1/2} - (A F)_{i-1/2}] / V_i` with
+the face areas A and exact volumes :math:`V = \int A\,dr` of the block (A = 1,
+V = dx for Cartesian grids, uniform or log-spaced), plus, in 1D spherical
+and flux-tube geometry, the geometric source of the x1 momentum
+(:meth:`MHDIntegrator._geometric_source`).  The transverse field obeys
+:math:`\partial_t B_t = -h^{-1}\partial_r (h E)` with h = sqrt(A).  PLM on a
+log grid limits slopes per unit length with the real centre distances.
+
+**Isothermal gas** (``eos="isothermal"``): P = c_s^2 rho, no energy equation
+(the energy slot is kept but holds 0; its flux is zero), Mignone's (2007)
+isothermal HLLD or HLLE, time step with the isothermal fast speed.  Energy
+added to that slot by other operators (e.g. the CR exchange) is dropped at
+the next conversion to primitives: it is radiated away.
+
 1D, 2D and 3D use the same code.  Along an inactive axis (one cell, no
 ghosts) there are no fluxes and the CT update takes no derivative: in 1D,
 :math:`B_y` and :math:`B_z` are still evolved through the face arrays (both
@@ -48,6 +63,10 @@ class MHDIntegrator:
         The block whose states this integrator advances.
     gamma : float
         Adiabatic index (> 1).
+    eos : {"adiabatic", "isothermal"}
+        Gamma-law gas, or isothermal with sound speed ``iso_sound_speed`` (> 0).
+        Isothermal solvers: ``"hlld"`` (Mignone 2007; with B = 0 also for
+        hydro, where ``"hllc"`` selects the same solver) or ``"hlle"``.
     riemann : {"hlld", "hlle", "hllc"} or None
         Riemann solver.  MHD: ``"hlld"`` (Miyoshi & Kusano 2005) or ``"hlle"``
         (HLL with Davis signal speeds, the robust fallback); ``"hllc"`` is
