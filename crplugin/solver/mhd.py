@@ -258,8 +258,21 @@ class MHDIntegrator:
             state.update_bcc()
 
     # ------------------------------------------------------------------
+    def _cell_range(self, array_axis, grow):
+        """Inclusive index range of the active cells along ``array_axis``, grown by ``grow``
+        cells on an active axis."""
+        lo, hi = self._cells[2 * array_axis], self._cells[2 * array_axis + 1]
+        if self.block.grid.shape[2 - array_axis] > 1:
+            lo, hi = lo - grow, hi + grow
+        return lo, hi
+
     def _fluxes(self, st, w, order):
-        """Face fluxes along every active axis and, for MHD, the CT edge fields."""
+        """Face fluxes along every active axis and, for MHD, the CT edge fields.
+
+        Only the pencils that the update reads are computed: the active ones, plus
+        for MHD one ghost row on each side (the upwind edge fields use the face
+        fields and mass fluxes of the neighbouring rows)."""
+        grow = 1 if self.mhd else 0
         for d in self.active_axes:
             perm = _PENCIL[d]
             wperm = (0,) + tuple(p + 1 for p in perm)
@@ -276,7 +289,8 @@ class MHDIntegrator:
             _k.compute_fluxes(w.transpose(wperm), bt1, bt2, bn, IM1 + d, IM1 + t1, IM1 + t2,
                               flx, e1, e2, order, self._lim, self._rs, self.gamma, self.mhd,
                               self.density_floor, self.pressure_floor,
-                              self._dxs if d == 0 else None, self.cs2)
+                              self._dxs if d == 0 else None, self.cs2,
+                              self._cell_range(perm[0], grow) + self._cell_range(perm[1], grow))
         if self.mhd:
             self._edge_fields(st, w)
 
@@ -288,12 +302,16 @@ class MHDIntegrator:
             edge = self._edge[c]
             if active[a] and active[b]:
                 perm = (2 - c, 2 - b, 2 - a)   # [c, b, a] layout
+                # the edges of the active faces: active along c, one more than the cells along b, a
+                clo, chi = self._cell_range(2 - c, 0)
+                blo, bhi = self._cell_range(2 - b, 0)
+                alo, ahi = self._cell_range(2 - a, 0)
                 # E_c sits in slot 1 of the a-sweep (c = a + 2) and slot 0 of the b-sweep (c = b + 1)
                 _k.corner_emf(w[IM1 + a].transpose(perm), w[IM1 + b].transpose(perm),
                               st.bcc[a].transpose(perm), st.bcc[b].transpose(perm),
                               self._emf_face[a][1].transpose(perm), self._emf_face[b][0].transpose(perm),
                               self._flux[a][IDN].transpose(perm), self._flux[b][IDN].transpose(perm),
-                              edge.transpose(perm))
+                              edge.transpose(perm), (clo, chi, blo, bhi + 1, alo, ahi + 1))
             elif active[a]:          # b inactive: E_c is uniform along b
                 edge[...] = self._emf_face[a][1]
             elif active[b]:          # a inactive: E_c is uniform along a
