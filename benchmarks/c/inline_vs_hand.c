@@ -15,6 +15,7 @@
  * Output: "<closure> <variant> <ns per call> <checksum>"; the checksums of a
  * closure must be identical, since every variant computes the same doubles.
  */
+#define _POSIX_C_SOURCE 199309L   /* clock_gettime */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
