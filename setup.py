@@ -60,15 +60,18 @@ def kernel_extensions():
 
 
 setup(
-    packages=["crplugin", "crplugin.kernels", "crplugin.problems"] + [
+    # the C headers, the Fortran module and its C file are data folders, listed as
+    # (namespace) packages as setuptools asks for data in sub-folders
+    packages=["crplugin", "crplugin.kernels", "crplugin.problems",
+              "crplugin.include", "crplugin.include.crplugin"] + [
         "crplugin." + os.path.basename(os.path.dirname(p))
         for p in glob(os.path.join("crplugin", "*", "__init__.py"))
     ],
     # kernels are built from cython_src/, problems live in problems/ (with their input files)
     package_dir={"crplugin.kernels": KERNEL_DIR, "crplugin.problems": "problems"},
     package_data={
-        "crplugin": ["include/*.h", "include/crplugin/*.h", "include/crplugin/*.c",
-                     "include/crplugin/*.f90"],
+        "crplugin.include": ["*.h"],
+        "crplugin.include.crplugin": ["*.h", "*.c", "*.f90"],
         "crplugin.kernels": ["*.pxd", "*.pyx", "*.h"],
         "crplugin.problems": ["*.toml"],
     },
