@@ -62,7 +62,9 @@ class Simulation:
         m = params.section("mesh")
         self.grid = Grid((m["nx"], m["ny"], m["nz"]),
                          (m["x1min"], m["x2min"], m["x3min"]),
-                         (m["x1max"], m["x2max"], m["x3max"]))
+                         (m["x1max"], m["x2max"], m["x3max"]),
+                         x1spacing=m["x1spacing"], geometry=m["geometry"],
+                         flux_tube_scale=m["flux_tube_scale"] or None)
         kinds = {}
         for axis, tag in enumerate(("1", "2", "3")):
             kinds[(axis, "inner")] = m[f"ix{tag}_bc"]
@@ -80,7 +82,8 @@ class Simulation:
         self.mhd = MHDIntegrator(self.block, gamma=p["mhd.gamma"], riemann=p["mhd.riemann"],
                                  limiter=p["mhd.limiter"], mhd=self.mhd_on, cfl=p["time.cfl"],
                                  density_floor=p["mhd.density_floor"],
-                                 pressure_floor=p["mhd.pressure_floor"])
+                                 pressure_floor=p["mhd.pressure_floor"], eos=p["mhd.eos"],
+                                 iso_sound_speed=p["mhd.iso_sound_speed"])
         self.cr = None
         if self.cr_on:
             from crplugin.solver.cr import CRIntegrator
