@@ -617,12 +617,15 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
     cdef Py_ssize_t a2lo = 0, a2hi = n2 - 1, a1lo = 0, a1hi = n1 - 1
     if pencils is not None:
         a2lo, a2hi, a1lo, a1hi = pencils
-    cdef Py_ssize_t nr = a1hi - a1lo + 1
-    cdef Py_ssize_t a2, a1, r, i, f, m, flo, fhi, o, t, nout, nin
-    # one slab (fixed a2) at a time: pencils loaded into contiguous rows, fluxes stored from rows
-    cdef double[:, :, ::1] qs = np.zeros((nr, nq, n))
-    cdef double[:, :, ::1] fs = np.zeros((nr, nvar + 2, n + 1))   # fluxes, then the two face EMFs
-    cdef double[:, ::1] bns = np.zeros((nr, n + 1))                # face-normal field
+    # sweep axis contiguous (x): one pencil at a time; otherwise a chunk of neighbouring
+    # pencils at a time, walked across the pencils (whose cells are contiguous) so that
+    # loads and stores stream through memory and the chunk stays in cache
+    cdef bint along = w.strides[3] <= w.strides[2]
+    cdef Py_ssize_t chunk = 1 if along else 16
+    cdef Py_ssize_t a2, a1, a1c, r, nr, i, f, m, flo, fhi, o, t, nout, nin
+    cdef double[:, :, ::1] qs = np.zeros((chunk, nq, n))
+    cdef double[:, :, ::1] fs = np.zeros((chunk, nvar + 2, n + 1))   # fluxes, then the two face EMFs
+    cdef double[:, ::1] bns = np.zeros((chunk, n + 1))                # face-normal field
     cdef double[:, ::1] ql = np.zeros((nq, n + 1))
     cdef double[:, ::1] qr = np.zeros((nq, n + 1))
     cdef double wl[NWAVE]
@@ -631,9 +634,6 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
     cdef double bx, dq, hl, hr
     cdef bint uniform = dxs is None
     cdef bint iso = cs2 > 0.0
-    # sweep axis contiguous (x): walk each pencil; otherwise walk across pencils, whose
-    # neighbouring cells are contiguous, so that loads and stores stream through memory
-    cdef bint along = w.strides[3] <= w.strides[2]
     if not uniform and dxs.shape[0] != n:
         raise ValueError(f"dxs has {dxs.shape[0]} widths for pencils of {n} cells")
     if not (0 <= a2lo <= a2hi < n2 and 0 <= a1lo <= a1hi < n1):
@@ -644,7 +644,10 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
         flo, fhi = 2, n - 2
     with nogil:
         for a2 in range(a2lo, a2hi + 1):
-            # load the slab in rotated order
+          a1c = a1lo
+          while a1c <= a1hi:
+            nr = min(chunk, a1hi + 1 - a1c)
+            # load the chunk in rotated order
             nout, nin = (nr, n) if along else (n, nr)
             for o in range(nout):
                 for t in range(nin):
@@ -654,7 +657,7 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
                     else:
                         r = t
                         i = o
-                    a1 = a1lo + r
+                    a1 = a1c + r
                     qs[r, QDN, i] = w[IDN, a2, a1, i]
                     qs[r, QVN, i] = w[ivn, a2, a1, i]
                     qs[r, QVT1, i] = w[ivt1, a2, a1, i]
@@ -678,9 +681,9 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
                         else:
                             r = t
                             f = o
-                        bns[r, f] = bn[a2, a1lo + r, f]
+                        bns[r, f] = bn[a2, a1c + r, f]
             for r in range(nr):
-                a1 = a1lo + r
+                a1 = a1c + r
                 # reconstruct: ql[:, f] from cell f-1, qr[:, f] from cell f
                 if order == 1:
                     for m in range(nq):
@@ -715,18 +718,18 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
                     bx = bns[r, f]
                     if iso:
                         if solver == RS_HLLE:
-                            _hlle_iso(wl, wr, bx, cs2, fx)
+                            riemann_hlle_iso(wl, wr, bx, cs2, fx)
                         else:
-                            _hlld_iso(wl, wr, bx, cs2, dfloor, fx)
+                            riemann_hlld_iso(wl, wr, bx, cs2, dfloor, fx)
                     elif mhd:
                         if solver == RS_HLLD:
                             _hlld(wl, wr, bx, gamma, fx)
                         else:
-                            _hlle(wl, wr, bx, gamma, fx)
+                            riemann_hlle(wl, wr, bx, gamma, fx)
                     elif solver == RS_HLLC:
-                        _hllc(wl, wr, gamma, fx)
+                        riemann_hllc(wl, wr, gamma, fx)
                     else:
-                        _hlle(wl, wr, 0.0, gamma, fx)
+                        riemann_hlle(wl, wr, 0.0, gamma, fx)
                     fs[r, IDN, f] = fx[QDN]
                     fs[r, ivn, f] = fx[QVN]
                     fs[r, ivt1, f] = fx[QVT1]
@@ -749,12 +752,13 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
                     else:
                         r = t
                         f = flo + o
-                    a1 = a1lo + r
+                    a1 = a1c + r
                     for m in range(nvar):
                         flx[m, a2, a1, f] = fs[r, m, f]
                     if mhd:
                         emf1[a2, a1, f] = fs[r, nvar, f]
                         emf2[a2, a1, f] = fs[r, nvar + 1, f]
+            a1c += chunk
 
 
 cdef inline double _upwind_weight(double mass_flux) noexcept nogil:
