@@ -343,6 +343,8 @@ def write_output(path, sim):
         cr = f.create_group("crplugin")
         cr.attrs["nranks"] = decomp.size
         cr.attrs["dims"] = np.asarray(getattr(decomp, "dims", (1, 1, 1)), dtype=np.int64)
+        # the x1 faces [code length]: GDF cells are uniform, a log-spaced x1 is not
+        cr.create_dataset("x1_faces", data=grid.x1_faces(0))
         _write_parameters(cr.create_group("parameters"), params)
 
     def piece(f):
