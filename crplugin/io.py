@@ -61,7 +61,7 @@ from crplugin.units import CodeUnits
 
 __all__ = [
     "OutputError", "write_output", "read_output", "output_info", "read_parameters",
-    "write_checkpoint", "read_checkpoint", "checkpoint_path", "output_path",
+    "write_checkpoint", "read_checkpoint", "checkpoint_info", "checkpoint_path", "output_path",
     "append_history", "read_history", "truncate_history",
     "prepare_folder", "remove_leftovers", "PeerError",
 ]
@@ -120,7 +120,7 @@ def prepare_folder(outdir):
         raise OutputError(f"output folder {outdir}: exists and is not a folder")
     try:
         os.makedirs(outdir, exist_ok=True)
-    except FileExistsError:
+    except (FileExistsError, NotADirectoryError):
         raise OutputError(f"output folder {outdir}: a part of the path is not a folder") from None
     except OSError as exc:
         raise OutputError(f"output folder {outdir}: cannot create it ({_cause(exc)})") from None
@@ -504,9 +504,17 @@ def output_info(path):
         }
 
 
-def read_parameters(path):
-    """The run parameters (flat ``"section.key" -> value`` dict) stored in an output or checkpoint."""
-    with _Reader(path, ("output", "checkpoint")) as f:
+def checkpoint_info(path):
+    """``(time, cycle, params)`` of a checkpoint, without reading its arrays."""
+    with _Reader(path, "checkpoint") as f:
+        return (float(f.attrs["time"]), int(f.attrs["cycle"]),
+                json.loads(_text(f["crplugin/parameters"].attrs["parameters_json"])))
+
+
+def read_parameters(path, kind=("output", "checkpoint")):
+    """The run parameters (flat ``"section.key" -> value`` dict) stored in an output or checkpoint
+    (``kind``: the kinds of file accepted)."""
+    with _Reader(path, kind) as f:
         return json.loads(_text(f["crplugin/parameters"].attrs["parameters_json"]))
 
 

@@ -62,10 +62,11 @@ def check_memory(params, nranks, ranks_per_node=None):
     need_all = BYTES_PER_CELL * padded
     avail = _available_memory()
     if avail is not None and need > avail:
+        here = f" ({_bytes(need)} on this node)" if need < need_all else ""
         raise ParameterError(
             f"mesh.nx x mesh.ny x mesh.nz = {n[0]} x {n[1]} x {n[2]} cells need about "
-            f"{_bytes(need_all)} ({_bytes(need)} on this node), more than the {_bytes(avail)} "
-            f"available: use fewer cells or more nodes")
+            f"{_bytes(need_all)}{here}, more than the {_bytes(avail)} available: use fewer cells "
+            f"or more nodes")
 
 
 def _available_memory():
@@ -305,7 +306,7 @@ def _plain_params(params):
 def check_restart(path, params, allow_changed=()):
     """Refuse a restart from ``path`` whose parameters differ from ``params`` (except
     ``allow_changed`` and :data:`FREE_ON_RESTART`), or that has nothing left to do."""
-    stored = io.read_parameters(path)
+    time, cycle, stored = io.checkpoint_info(path)
     mine = _plain_params(params)
     allowed = set(allow_changed) | FREE_ON_RESTART
     unknown = sorted(set(allow_changed) - set(mine))
@@ -320,6 +321,11 @@ def check_restart(path, params, allow_changed=()):
         raise RestartError(f"{path} was written with other parameters: {shown}; restart with the "
                            f"checkpoint's values or allow the change with --allow-changed "
                            f"{','.join(diff)}")
+    tlim, nlim = params["time.tlim"], params["time.nlim"]
+    if time >= tlim * (1 - 1e-14) or 0 <= nlim <= cycle:
+        limit = f"time.tlim = {tlim:g}" if time >= tlim * (1 - 1e-14) else f"time.nlim = {nlim}"
+        raise RestartError(f"{path} is at t = {time:.6g} (cycle {cycle}), already at {limit}: "
+                           f"nothing to do (raise it{'' if 'nlim' in limit else ' and add --allow-changed time.tlim'})")
 
 
 def _rank0(decomp, fn):
@@ -354,6 +360,9 @@ def run(sim, outdir, basename=None, restart=None, allow_changed=()):
     decomp = sim.decomp
     basename = basename or getattr(sim.problem, "NAME", "run")
 
+    if restart is not None:  # refused before anything is written
+        _rank0(decomp, lambda: check_restart(restart, p, allow_changed))
+
     def setup_folder():
         io.prepare_folder(outdir)
         return io.remove_leftovers(outdir)
@@ -366,13 +375,7 @@ def run(sim, outdir, basename=None, restart=None, allow_changed=()):
     schedule = Schedule(p, sim.time)
     run_state = None
     if restart is not None:
-        _rank0(decomp, lambda: check_restart(restart, p, allow_changed))
         _, run_state = io.read_checkpoint(restart, sim, with_run_state=True)
-        if sim.time >= tlim * (1 - 1e-14) or (0 <= nlim <= sim.cycle):
-            limit = (f"time.tlim = {tlim:g}" if sim.time >= tlim * (1 - 1e-14) else f"time.nlim = {nlim}")
-            raise RestartError(f"{restart} is at t = {sim.time:.6g} (cycle {sim.cycle}), already at "
-                               f"{limit}: nothing to do (raise it and add --allow-changed "
-                               f"{limit.split(' ')[0]})")
         _rank0(decomp, lambda: io.truncate_history(history, sim.time))
         if run_state is not None:
             schedule.restore(run_state["schedule"])
