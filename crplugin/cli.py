@@ -87,7 +87,12 @@ def launch(args):
             pass
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, forward)
-    return proc.wait()
+    code = proc.wait()
+    if code < 0:  # mpiexec itself was killed: its ranks went with it, and said nothing
+        print(f"crplugin: error: mpiexec was ended by {signal.Signals(-code).name}; the run stopped "
+              f"without a last checkpoint (the previous ones in {args.outdir} are intact)", file=sys.stderr)
+        return 128 - code
+    return code
 
 
 def _parse_allowed(text):
@@ -120,7 +125,7 @@ def cmd_run(args):
         s = stop.summary
         if rank == 0:
             chk = s["checkpoint"]
-            again = (f"restart with: crplugin run {args.problem} -o {args.outdir} --restart {chk}"
+            again = (f"restart with: {_restart_command(args, sim.decomp.size, chk)}"
                      if chk else "no checkpoint was written yet")
             print(f"crplugin: stopped by {s['stop_reason']} at t = {s['time']:.6g} (cycle {s['cycle']}); "
                   f"{again}", file=sys.stderr)
@@ -140,6 +145,18 @@ def cmd_run(args):
             for key, value in result.items():
                 print(f"  {key}: {value:.4g}" if isinstance(value, float) else f"  {key}: {value}")
     return 0
+
+
+def _restart_command(args, nranks, checkpoint):
+    """The command line that continues this run from ``checkpoint``."""
+    import shlex
+    words = ["crplugin", "run", args.problem, "-o", args.outdir]
+    words += ["-n", str(nranks)] if nranks > 1 else []
+    words += ["-i", args.input] if args.input else []
+    words += ["--no-analysis"] if args.no_analysis else []
+    words += list(args.overrides) + ["--restart", checkpoint]
+    words += ["--allow-changed", ",".join(args.allow_changed)] if args.allow_changed else []
+    return shlex.join(words)
 
 
 def cmd_list(args):
