@@ -62,8 +62,12 @@ def _listing(folder):
 # ---------------------------------------------------------------------------
 # bad input
 
-def _bad_inputs(fixtures):
-    """(label, argv, words the one line must contain); ``fixtures`` holds prepared files."""
+# placeholders for the files of a short run, made only when a case needs them
+CHECKPOINT, OUTPUT = "{checkpoint}", "{output}"
+
+
+def _bad_inputs():
+    """(label, argv, words the one line must contain)."""
     run = ["run", "bottleneck", "-o", "out"]
     return [
         ("unknown key", run + ["mesh.nxx=3"], ["mesh.nxx", "mesh.nx"]),
@@ -95,23 +99,24 @@ def _bad_inputs(fixtures):
         ("input file not TOML", run + ["-i", "bad.toml"], ["bad.toml", "TOML"]),
         ("missing checkpoint", run + ["--restart", "missing.chk"], ["missing.chk", "no such file"]),
         ("checkpoint not HDF5", run + ["--restart", "afile"], ["afile", "HDF5"]),
-        ("output given as checkpoint", run + ["--restart", fixtures["output"]],
-         [os.path.basename(fixtures["output"]), "checkpoint"]),
-        ("restart with other physics", run + FIXTURE + ["--restart", fixtures["checkpoint"], "cr.v_max=50"],
+        ("output given as checkpoint", run + ["--restart", OUTPUT], ["bottleneck.00001.h5", "checkpoint"]),
+        ("restart with other physics", run + FIXTURE + ["--restart", CHECKPOINT, "cr.v_max=50"],
          ["cr.v_max", "--allow-changed"]),
-        ("restart past tlim", run + FIXTURE + ["--restart", fixtures["checkpoint"]],
+        ("restart past tlim", run + FIXTURE + ["--restart", CHECKPOINT],
          ["time.tlim", "nothing to do"]),
-        ("restart past a shorter tlim", run + FIXTURE[:-1] + ["time.tlim=10", "--restart", fixtures["checkpoint"],
+        ("restart past a shorter tlim", run + FIXTURE[:-1] + ["time.tlim=10", "--restart", CHECKPOINT,
                                                           "--allow-changed", "time.tlim"],
          ["time.tlim = 10", "nothing to do"]),
         ("--allow-changed without restart", run + ["--allow-changed", "time.tlim"], ["--restart"]),
         ("plot a missing file", ["plot", "nosuch.h5"], ["nosuch.h5"]),
-        ("plot an unknown field", ["plot", fixtures["output"], "--field", "nosuch"], ["nosuch", "density"]),
-        ("plot to a non-PNG", ["plot", fixtures["output"], "-o", "x.jpg"], ["x.jpg", "PNG"]),
+        ("plot an unknown field", ["plot", OUTPUT, "--field", "nosuch"], ["nosuch", "density"]),
+        ("plot to a non-PNG", ["plot", OUTPUT, "-o", "x.jpg"], ["x.jpg", "PNG"]),
     ]
 
 
 FIXTURE = SMALL + ["time.tlim=20"]
+# kinds of bad input drawn at random in the quick drill (serial, 2 ranks); --soak runs all
+QUICK_BAD_INPUT = (12, 3)
 
 
 def _fixtures(root):
@@ -120,20 +125,22 @@ def _fixtures(root):
     res = crplugin("run", "bottleneck", "-o", src, *FIXTURE, cwd=root)
     if res.returncode != 0:
         raise RuntimeError(f"fixture run failed: {res.stderr}")
-    return {"checkpoint": sorted(glob.glob(os.path.join(src, "bottleneck.*.chk")))[-1],
-            "output": sorted(glob.glob(os.path.join(src, "bottleneck.*.h5")))[-1]}
+    return {CHECKPOINT: sorted(glob.glob(os.path.join(src, "bottleneck.*.chk")))[-1],
+            OUTPUT: os.path.join(src, "bottleneck.00001.h5")}
 
 
-def drill_bad_input(root, ranks, rng, soak=False):
-    """Every kind of bad input (serial), or under ``-n ranks`` those of ``run`` (a random
-    third of them unless ``soak``: each launches mpiexec)."""
-    fixtures = _fixtures(root)
-    cases = _bad_inputs(fixtures)
+def drill_bad_input(root, ranks, rng, soak=False, sample=None):
+    """Bad input: every kind (``soak``) or ``sample`` kinds drawn at random; under
+    ``-n ranks`` only those of ``run`` (each launches mpiexec)."""
+    cases = _bad_inputs()
     if ranks > 1:
         cases = [(label, argv + ["-n", str(ranks)], words) for label, argv, words in cases
                  if argv[0] == "run" and "-n" not in argv]
-        if not soak:
-            cases = rng.sample(cases, len(cases) // 3)
+    if not soak and sample is not None:
+        cases = rng.sample(cases, min(sample, len(cases)))
+    if any(CHECKPOINT in argv or OUTPUT in argv for _, argv, _ in cases):
+        files = _fixtures(root)
+        cases = [(label, [files.get(a, a) for a in argv], words) for label, argv, words in cases]
     with ThreadPoolExecutor(max_workers=4) as pool:  # the commands mostly wait for imports
         return list(pool.map(lambda case: _one_bad_input(root, *case), cases))
 
@@ -256,12 +263,15 @@ def _final(out):
     return last, io.read_output(last), io.read_history(os.path.join(out, "bottleneck.hst"))
 
 
-def drill_restarts(root, ranks, rng, trials):
-    """Uninterrupted run, then ``trials`` restarts from random checkpoints; problems per trial."""
+def drill_restarts(root, ranks, rng, trials, soak=False):
+    """Uninterrupted run, then ``trials`` restarts from random checkpoints; problems per trial.
+
+    Outputs every 10, checkpoints every 25 and steady-state checks every 15: none on the
+    others' times.  The soak run goes on until its steady-state detector stops it (t ~ 340);
+    the quick one to t = 100."""
     whole = os.path.join(root, f"whole-{ranks}")
-    # outputs every 25, checkpoints every 60: neither on the other's times; steady state stops it
-    args = ["run", "bottleneck", *SMALL, "time.tlim=3000", "output.dt=25", "output.dt_checkpoint=60",
-            "time.steady_interval=40"]
+    args = ["run", "bottleneck", *SMALL, f"time.tlim={3000 if soak else 100}", "output.dt=10",
+            "output.dt_checkpoint=25", "time.steady_interval=15", "time.steady_tol=3e-3"]
     nr = ["-n", ranks] if ranks > 1 else []
     res = crplugin(*args, "-o", whole, *nr, cwd=root)
     if res.returncode != 0:
@@ -311,20 +321,20 @@ def main(argv=None):
     a = ap.parse_args(argv)
     seed = a.seed if a.seed is not None else random.randrange(1 << 30)
     rng = random.Random(seed)
-    kills, restarts = (10, 6) if a.soak else (2, 1)
+    kills, restarts = (10, 6) if a.soak else (1, 1)
     table, failures = [], []
     root = tempfile.mkdtemp(prefix="crp-drill-")
     try:
         for ranks in [int(r) for r in a.ranks.split(",")]:
             t0 = time.process_time()
-            bad = drill_bad_input(root, ranks, rng, soak=a.soak)
+            bad = drill_bad_input(root, ranks, rng, soak=a.soak, sample=QUICK_BAD_INPUT[ranks > 1])
             table.append(("bad input", ranks, len(bad), sum(not p for _, p, _ in bad)))
             failures += [f"bad input, {ranks} rank(s), {label}: {'; '.join(p)} -- stderr: {err!r}"
                          for label, p, err in bad if p]
             ks = [drill_kill(root, ranks, rng, i) for i in range(kills)]
             table.append(("kills", ranks, len(ks), sum(not p for p in ks)))
             failures += [f"kill, {ranks} rank(s): {'; '.join(p)}" for p in ks if p]
-            rs = drill_restarts(root, ranks, rng, restarts)
+            rs = drill_restarts(root, ranks, rng, restarts, soak=a.soak)
             table.append(("restarts", ranks, len(rs), sum(not p for p in rs)))
             failures += [f"restart, {ranks} rank(s): {'; '.join(p)}" for p in rs if p]
             if a.verbose:
