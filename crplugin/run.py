@@ -429,12 +429,13 @@ def run(sim, outdir, basename=None, restart=None, allow_changed=()):
             if schedule.output_due(sim.time):
                 write_output(scheduled=True)
                 last_written_time = sim.time
-            if schedule.checkpoint_due(sim.time):
+            if steady.reached():
+                reason = "steady state"
+            # after the steady-state check: a checkpoint holds the detector as the next cycle sees it
+            if schedule.checkpoint_due(sim.time) and reason is None:
                 checkpoint = write_checkpoint()
             progress.update(cells, sim.cycle - start_cycle, sim.cr_substeps - start_substeps,
                             _time.perf_counter() - wall0)
-            if steady.reached():
-                reason = "steady state"
             # every rank stops after the same cycle, whichever received the signal
             asked = stop.reason is not None
             if (decomp.max(int(asked)) if decomp.size > 1 else asked) and reason is None:

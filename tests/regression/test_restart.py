@@ -144,43 +144,48 @@ def _bottleneck(comm):
 
 
 def check_schedule_and_steady_state(tmp, comm):
-    """Differences between the bottleneck run in one go and its restart from checkpoint 3."""
+    """Differences between the bottleneck run in one go and its restarts from checkpoints 0
+    (t = 60, on a steady-state check) and 3 (t = 200, between checks)."""
     rank = comm.rank
-    whole_dir, split_dir = os.path.join(tmp, "whole"), os.path.join(tmp, "split")
+    whole_dir = os.path.join(tmp, "whole")
     whole = _bottleneck(comm)
     sw = run(whole, whole_dir)
     errors = []
     if sw["stop_reason"] != "steady state" or sw["time"] >= whole.params["time.tlim"]:
         errors.append(f"the uninterrupted run did not stop at a steady state ({sw['stop_reason']}, "
                       f"t = {sw['time']})")
-    chk = os.path.join(tmp, "bottleneck.00003.chk")  # at t = 200 (checkpoints at t = 60, 100, 160, 200)
-    if rank == 0:
-        shutil.copytree(whole_dir, split_dir)
-        shutil.copy(os.path.join(whole_dir, "bottleneck.00003.chk"), chk)
-        for name in os.listdir(split_dir):
-            # as if killed at t = 300, after output 15: the restart from t = 200 must write
-            # outputs 11, 12, ... again, at the same times, not number them after the last on disk
-            if name.endswith(".chk") or name.endswith(".h5") and int(name.split(".")[1]) > 15:
-                os.remove(os.path.join(split_dir, name))
-    comm.Barrier()
-    second = _bottleneck(comm)
-    sr = run(second, split_dir, restart=chk)
-    if (second.time, second.cycle, sr["stop_reason"]) != (whole.time, whole.cycle, sw["stop_reason"]):
-        errors.append(f"restarted run stopped at t={second.time!r} (cycle {second.cycle}, {sr['stop_reason']}), "
-                      f"uninterrupted at t={whole.time!r} (cycle {whole.cycle}, {sw['stop_reason']})")
-    if not np.array_equal(second.state.cr, whole.state.cr):
-        errors.append(f"rank {rank}: final CR state differs")
-    if rank == 0:
-        names_w = sorted(n for n in os.listdir(whole_dir) if n.endswith(".h5"))
-        names_r = sorted(n for n in os.listdir(split_dir) if n.endswith(".h5"))
-        if names_r != names_w:
-            errors.append(f"outputs {names_r} vs {names_w}")
-        for name in names_w:
-            if name in names_r:
-                fw, iw = io.read_output(os.path.join(whole_dir, name))
-                fr, ir = io.read_output(os.path.join(split_dir, name))
-                if ir["time"] != iw["time"] or any(not np.array_equal(fr[k], fw[k]) for k in fw):
-                    errors.append(f"{name}: restarted t={ir['time']!r} vs t={iw['time']!r} or fields differ")
+    for number in (0, 3):
+        split_dir = os.path.join(tmp, f"split{number}")
+        chk = os.path.join(tmp, f"bottleneck.{number:05d}.chk")
+        if rank == 0:
+            shutil.copytree(whole_dir, split_dir)
+            shutil.copy(os.path.join(whole_dir, f"bottleneck.{number:05d}.chk"), chk)
+            for name in os.listdir(split_dir):
+                # as if killed at t = 300, after output 15: the restart must write the later
+                # outputs again, at the same times, not number them after the last on disk
+                if name.endswith(".chk") or name.endswith(".h5") and int(name.split(".")[1]) > 15:
+                    os.remove(os.path.join(split_dir, name))
+        comm.Barrier()
+        second = _bottleneck(comm)
+        sr = run(second, split_dir, restart=chk)
+        if (second.time, second.cycle, sr["stop_reason"]) != (whole.time, whole.cycle, sw["stop_reason"]):
+            errors.append(f"from checkpoint {number}: restarted run stopped at t={second.time!r} (cycle "
+                          f"{second.cycle}, {sr['stop_reason']}), uninterrupted at t={whole.time!r} (cycle "
+                          f"{whole.cycle}, {sw['stop_reason']})")
+        if not np.array_equal(second.state.cr, whole.state.cr):
+            errors.append(f"from checkpoint {number}, rank {rank}: final CR state differs")
+        if rank == 0:
+            names_w = sorted(n for n in os.listdir(whole_dir) if n.endswith(".h5"))
+            names_r = sorted(n for n in os.listdir(split_dir) if n.endswith(".h5"))
+            if names_r != names_w:
+                errors.append(f"from checkpoint {number}: outputs {names_r} vs {names_w}")
+            for name in names_w:
+                if name in names_r:
+                    fw, iw = io.read_output(os.path.join(whole_dir, name))
+                    fr, ir = io.read_output(os.path.join(split_dir, name))
+                    if ir["time"] != iw["time"] or any(not np.array_equal(fr[k], fw[k]) for k in fw):
+                        errors.append(f"from checkpoint {number}: {name}: restarted t={ir['time']!r} vs "
+                                      f"t={iw['time']!r} or fields differ")
     return errors
 
 

@@ -276,16 +276,22 @@ def drill_restarts(root, ranks, rng, trials, soak=False):
     res = crplugin(*args, "-o", whole, *nr, cwd=root)
     if res.returncode != 0:
         return [[f"uninterrupted run failed: {res.stderr.strip()[-300:]}"]] * trials
+    from crplugin import io
     name_w, (fw, iw), hw = _final(whole)
-    checkpoints = sorted(glob.glob(os.path.join(whole, "bottleneck.*.chk")))[:-1]
+    checkpoints = [c for c in sorted(glob.glob(os.path.join(whole, "bottleneck.*.chk")))
+                   if io.checkpoint_info(c)[0] < iw["time"]]
     results = []
     for trial in range(trials):
         chk = rng.choice(checkpoints)
         split = os.path.join(root, f"split-{ranks}-{trial}")
         shutil.copytree(whole, split)
+        t_chk = io.checkpoint_info(chk)[0]
         for later in sorted(glob.glob(os.path.join(split, "bottleneck.*.chk"))):
             if os.path.basename(later) > os.path.basename(chk):
                 os.remove(later)  # as if the run had been killed just after writing chk
+        for out in glob.glob(os.path.join(split, "bottleneck.[0-9]*.h5")):
+            if io.output_info(out)["time"] > t_chk:
+                os.remove(out)  # so that the last output is the restarted run's own
         res = crplugin(*args, "-o", split, "--restart", os.path.join(split, os.path.basename(chk)), *nr,
                        cwd=root)
         problems = []
