@@ -143,7 +143,7 @@ def _bottleneck(comm):
     return Simulation(make_parameters(problem, problems.input_file("bottleneck"), BOTTLENECK), problem, comm=comm)
 
 
-def check_schedule_and_steady_state(tmp, comm):
+def check_schedule_and_steady_state(tmp, comm, numbers=(0, 3)):
     """Differences between the bottleneck run in one go and its restarts from checkpoints 0
     (t = 60, on a steady-state check) and 3 (t = 200, between checks)."""
     rank = comm.rank
@@ -154,7 +154,7 @@ def check_schedule_and_steady_state(tmp, comm):
     if sw["stop_reason"] != "steady state" or sw["time"] >= whole.params["time.tlim"]:
         errors.append(f"the uninterrupted run did not stop at a steady state ({sw['stop_reason']}, "
                       f"t = {sw['time']})")
-    for number in (0, 3):
+    for number in numbers:
         split_dir = os.path.join(tmp, f"split{number}")
         chk = os.path.join(tmp, f"bottleneck.{number:05d}.chk")
         if rank == 0:
@@ -202,7 +202,7 @@ def test_restart_schedule_and_steady_state_two_ranks():
     comm = MPI.COMM_WORLD
     tmp = comm.bcast(tempfile.mkdtemp(prefix="crp-restart-") if comm.rank == 0 else None)
     try:
-        errors = check_schedule_and_steady_state(tmp, comm)
+        errors = check_schedule_and_steady_state(tmp, comm, numbers=(0,))  # the harder case only
     except Exception as exc:  # one rank failing must not leave the other in a collective
         import traceback
         traceback.print_exc()

@@ -323,6 +323,7 @@ def main(argv=None):
                     help="many more kills and restarts")
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--ranks", default="1,2", help="comma-separated rank counts (default 1,2)")
+    ap.add_argument("--drills", default="bad,kills,restarts", help="which drills (default: all three)")
     ap.add_argument("--verbose", action="store_true")
     a = ap.parse_args(argv)
     seed = a.seed if a.seed is not None else random.randrange(1 << 30)
@@ -333,16 +334,19 @@ def main(argv=None):
     try:
         for ranks in [int(r) for r in a.ranks.split(",")]:
             t0 = time.process_time()
-            bad = drill_bad_input(root, ranks, rng, soak=a.soak, sample=QUICK_BAD_INPUT[ranks > 1])
-            table.append(("bad input", ranks, len(bad), sum(not p for _, p, _ in bad)))
-            failures += [f"bad input, {ranks} rank(s), {label}: {'; '.join(p)} -- stderr: {err!r}"
-                         for label, p, err in bad if p]
-            ks = [drill_kill(root, ranks, rng, i) for i in range(kills)]
-            table.append(("kills", ranks, len(ks), sum(not p for p in ks)))
-            failures += [f"kill, {ranks} rank(s): {'; '.join(p)}" for p in ks if p]
-            rs = drill_restarts(root, ranks, rng, restarts, soak=a.soak)
-            table.append(("restarts", ranks, len(rs), sum(not p for p in rs)))
-            failures += [f"restart, {ranks} rank(s): {'; '.join(p)}" for p in rs if p]
+            if "bad" in a.drills:
+                bad = drill_bad_input(root, ranks, rng, soak=a.soak, sample=QUICK_BAD_INPUT[ranks > 1])
+                table.append(("bad input", ranks, len(bad), sum(not p for _, p, _ in bad)))
+                failures += [f"bad input, {ranks} rank(s), {label}: {'; '.join(p)} -- stderr: {err!r}"
+                             for label, p, err in bad if p]
+            if "kills" in a.drills:
+                ks = [drill_kill(root, ranks, rng, i) for i in range(kills)]
+                table.append(("kills", ranks, len(ks), sum(not p for p in ks)))
+                failures += [f"kill, {ranks} rank(s): {'; '.join(p)}" for p in ks if p]
+            if "restarts" in a.drills:
+                rs = drill_restarts(root, ranks, rng, restarts, soak=a.soak)
+                table.append(("restarts", ranks, len(rs), sum(not p for p in rs)))
+                failures += [f"restart, {ranks} rank(s): {'; '.join(p)}" for p in rs if p]
             if a.verbose:
                 print(f"{ranks} rank(s): {time.process_time() - t0:.1f} s CPU in this process", flush=True)
     finally:
