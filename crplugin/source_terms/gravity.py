@@ -20,9 +20,15 @@ MHD step updated the density, and the potential at the faces
 so that :math:`\sum_i V_i (E_i + \rho_i\phi_i)` changes only by the potential
 energy carried through the domain boundary, :math:`-\Delta t [A F \phi]`,
 to round-off (the terms telescope with :math:`\phi_i\,\Delta\rho_i`).  The
-momentum source is :math:`\Delta t\,\bar\rho_i g_i` with
-:math:`g_i = -(\phi_+ - \phi_-)/\Delta x_i` and :math:`\bar\rho` the mean of
-the density before and after the step (recovered from the same fluxes).
+momentum source is Strang-split around the MHD step: a kick
+:math:`\tfrac12\Delta t\,\rho^n g_i` before it (so that the predictor
+sees the force that balances the pressure gradient; applied after the step
+only, it leaves a hydrostatic state with a first-order spurious velocity)
+and :math:`\tfrac12\Delta t\,\rho^{n+1} g_i` after, with
+:math:`g_i = -(\phi_+ - \phi_-)/\Delta x_i` (the same face values as the
+energy source).  The kinetic energy of the first kick is added to E at once
+(the MHD step sees an unchanged pressure) and subtracted from the flux-based
+energy change after the step, so the total stays exact.
 
 Potentials (``gravity.potential``; every parameter is in code units, r = x1
 in 1D, r = |x| in 2D/3D; the ``disk`` vertical axis is the last active axis:
@@ -171,7 +177,10 @@ class Gravity(SourceTerm):
             [1, 1, 1]) for a in range(3)]
 
         self.phi = np.broadcast_to(potential(name, p, *centres, ndim=ndim), blk.shape).copy()
-        self.phi_face, self.g, self.area, self.volume = {}, {}, {}, np.ones((1, 1, 1))
+        # per axis: face areas and the 'volume' that divides the face-flux difference
+        # (A and int A dr along a curvilinear x1; 1 and the width along a Cartesian axis)
+        self.phi_face, self.g, self.area, self.width_vol = {}, {}, {}, {}
+        self.volume = np.ones((1, 1, 1))
         for a in self.axes:
             xc, xf, dx, area, vol = geo[a]
             pos = list(centres)
@@ -182,6 +191,7 @@ class Gravity(SourceTerm):
             # g_i = -(phi_+ - phi_-)/dx_i: the same face values as the energy source
             self.g[a] = -(phif[hi] - phif[lo]) / _along(dx, a)
             self.area[a] = _along(area, a)
+            self.width_vol[a] = _along(vol, a)
             self.volume = self.volume * _along(vol, a)
         self.min_dx = min(float(np.min(geo[a][2])) for a in self.axes)
 
@@ -191,26 +201,39 @@ class Gravity(SourceTerm):
         return {a: sim.mhd.mass_flux(a) if hasattr(sim.mhd, "mass_flux") else sim.mhd._flux[a][IDN]
                 for a in self.axes}
 
+    def apply_before(self, sim, dt):
+        """First half kick (Strang splitting), every cell: momentum += dt/2 rho^n g, with E
+        changed by the kinetic energy it adds (the MHD step sees an unchanged pressure)."""
+        self._ke_before = None
+        if not sim.params["mhd.evolve"]:
+            return
+        u = sim.state.u
+        ke0 = _kinetic(u)
+        for a in self.axes:
+            u[IM1 + a] += 0.5 * dt * u[IDN] * self.g[a]
+        self._ke_before = _kinetic(u) - ke0
+        u[IEN] += self._ke_before
+
     def apply(self, sim, dt):
+        """Second half kick with rho^{n+1}; the energy of the whole step from the face mass
+        fluxes (minus what the first half already added)."""
         if not sim.params["mhd.evolve"]:
             return  # frozen gas: gravity is balanced by construction
         u = sim.state.u
         act = sim.block.active
-        rho_new = u[IDN][act]
-        d_rho = np.zeros_like(rho_new)
-        d_en = np.zeros_like(rho_new)
-        vol = np.broadcast_to(self.volume, u[IDN].shape)[act]
+        d_en = np.zeros_like(u[IDN][act])
         fluxes = self.mass_fluxes(sim)
         for a in self.axes:
             lo, hi = _slices(a, 3)
             af = fluxes[a] * np.broadcast_to(self.area[a], fluxes[a].shape)  # A F on faces
             phif, phic = self.phi_face[a], self.phi
             flux_hi, flux_lo = af[hi][act], af[lo][act]
-            d_rho -= (dt / vol) * (flux_hi - flux_lo)
+            vol = np.broadcast_to(self.width_vol[a], u[IDN].shape)[act]
             d_en -= (dt / vol) * (flux_hi * (phif[hi][act] - phic[act]) + flux_lo * (phic[act] - phif[lo][act]))
-        rho_mean = rho_new - 0.5 * d_rho  # (rho^n + rho^{n+1}) / 2
         for a in self.axes:
-            u[IM1 + a][act] += dt * rho_mean * self.g[a][act]
+            u[IM1 + a][act] += 0.5 * dt * u[IDN][act] * self.g[a][act]
+        if self._ke_before is not None:
+            d_en -= self._ke_before[act]
         u[IEN][act] += d_en
 
     def estimate_dt(self, sim):
@@ -226,6 +249,10 @@ class Gravity(SourceTerm):
         act = sim.block.active
         vol = np.broadcast_to(self.volume, sim.block.shape)[act]
         return float(np.sum(vol * sim.state.u[IDN][act] * self.phi[act]))
+
+
+def _kinetic(u):
+    return 0.5 * (u[IM1] ** 2 + u[IM1 + 1] ** 2 + u[IM1 + 2] ** 2) / u[IDN]
 
 
 def _slices(axis, ndim_arr):
