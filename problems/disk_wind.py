@@ -50,7 +50,7 @@ PARAMS = {
     "n_halo": Param(1e-3, "midplane density of the hot halo component [m_p cm^-3]", positive=True),
     "T_halo": Param(1e6, "temperature of the hot halo [K]", positive=True),
     "mu": Param(0.61, "mean molecular weight", positive=True),
-    "b_z": Param(3.0, "vertical magnetic field [microgauss]"),
+    "b_z": Param(1.0, "vertical magnetic field [microgauss]"),
     "z_out": Param(1.5, "height of the planes through which outflow is measured [kpc]", positive=True),
     "f_cr": Param(0.1, "fraction of the supernova energy (1e51 erg) that goes into CRs", positive=True),
     "m_per_sn": Param(100.0, "stellar mass formed per supernova [M_sun]", positive=True),
@@ -62,7 +62,11 @@ DEFAULTS = {
     "mesh.x1min": -0.5, "mesh.x1max": 0.5, "mesh.x2min": -0.5, "mesh.x2max": 0.5,
     "mesh.x3min": -2.0, "mesh.x3max": 2.0,
     "mesh.ix3_bc": "cr_outflow", "mesh.ox3_bc": "cr_outflow",
-    "cr.enabled": True, "cr.v_max": 3.0,
+    "mhd.density_floor": 1e-4, "mhd.pressure_floor": 1e-10,
+    "cr.enabled": True, "cr.v_max": 5.0,
+    "cr_injection.dPc_dt": 3e-4, "cr_injection.radius": 0.2, "cr_injection.edge_width": 0.05,
+    "constant_diffusion.kappa_par": 0.1,
+    "cooling.T_balance": 1e6, "cooling.n_H_balance": 7.1e-4,
     "time.tlim": 40.0,
     "output.dt": 5.0,
     "gravity.potential": "disk", "gravity.a1": 1.42e-3, "gravity.a2": 5.49e-4, "gravity.z0": 0.18,
@@ -185,7 +189,7 @@ def analyse(outdir, params):
         ax.set_xlabel("z [kpc]")
         for s in (-1, 1):
             ax.axvline(s * p["z_out"], color="0.7", lw=0.8)
-    axes[1, 1].plot(t, mdot, "o-", label=r"$\dot M$ [M$_\odot$/yr]")
+    axes[1, 1].plot(t, mdot / sfr, "o-", label=r"mass loading $\dot M / \dot M_\star$")
     axes[1, 1].plot(t, edot / e_inj, "s-", label=r"$\dot E_c(z_{out}) / \dot E_{c,inj}$")
     axes[1, 1].set_xlabel("t [Myr]")
     axes[1, 1].legend(fontsize=8)
