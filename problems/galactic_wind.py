@@ -34,7 +34,11 @@ PARAMS = {
     "rho0": Param(1.0, "gas density held at the base r0 = mesh.x1min", positive=True),
     "p_c0": Param(1.0, "CR pressure held at the base (0: no CRs)"),
     "b0": Param(3.0, "radial field at the base (B = b0 (r0/r)^2, v_A = B/sqrt(rho))"),
-    "v_start": Param(0.1, "initial velocity, uniform [code velocity]"),
+    "v_start": Param(0.1, "initial velocity of the power-law start, uniform [code velocity]"),
+    "init": Param("power_law", "initial state: power_law (rho0 (r0/r)^2, v_start: the wind finds its "
+                               "own mass flux) or steady_solution (the analysis's steady wind, when it "
+                               "has one: a fast start for checks of the discrete steady state)",
+                  choices=("power_law", "steady_solution")),
 }
 
 DEFAULTS = {
@@ -59,15 +63,26 @@ def _area(grid, r):
 
 
 def initialise(sim):
-    """rho = rho0 (r0/r)^2 with a uniform small velocity (a constant mass flux),
-    P_c = P_c0 (rho/rho0)^(2/3), the radial field b0 A(r0)/A(r)."""
+    """power_law: rho = rho0 (r0/r)^2 with a uniform small velocity (a constant mass
+    flux), P_c = P_c0 (rho/rho0)^(2/3); steady_solution: rho, v and P_c of the steady
+    wind of ``theory_for``.  The radial field is b0 A(r0)/A(r)."""
     p = sim.params.section("problem")
     blk, s = sim.block, sim.state
     r0 = sim.grid.left[0]
     r = blk.centres(0)[None, None, :]
     rho = p["rho0"] * (r0 / r) ** 2
+    vel = p["v_start"] + 0.0 * r
+    pc = p["p_c0"] * (rho / p["rho0"]) ** (2.0 / 3.0)
+    if p["init"] == "steady_solution":
+        kind, theory = theory_for(sim.params)
+        if theory is None:
+            raise ValueError(f"problem.init = 'steady_solution': this configuration has no steady "
+                             f"solution in the analysis ({kind or 'diffusion or no potential'})")
+        rho = theory.density(r[0, 0])[None, None, :]
+        vel = theory.mdot / (4.0 * math.pi * r**2 * rho)
+        pc = theory.p_c(rho)
     s.u[IDN] = rho
-    s.u[IM1] = rho * p["v_start"]
+    s.u[IM1] = rho * vel
     s.u[IEN] = 0.0   # isothermal gas: no energy equation
     if s.mhd:
         if hasattr(s, "set_radial_field"):
@@ -77,12 +92,12 @@ def initialise(sim):
             s.update_bcc()
     if s.cr is not None:
         s.cr[:] = 0.0
-        s.cr[IEC] = p["p_c0"] * (rho / p["rho0"]) ** (2.0 / 3.0) / (_gamma_c(sim.params) - 1.0)
+        s.cr[IEC] = pc / (_gamma_c(sim.params) - 1.0)
 
 
 def boundary_functions(sim):
-    """The wind base: rho0, E_c = P_c0/(gamma_c - 1) and the radial field held in the
-    ghosts; the momentum (so the mass flux) and the CR flux extrapolated (zero
+    """The wind base: rho0 and E_c = P_c0/(gamma_c - 1) held at r0, the radial field
+    in the ghosts; the momentum (so the mass flux) and the CR flux extrapolated (zero
     gradient): the flow picks its own mass flux.  It declares what it holds, so the
     compiled CR sub-steps apply it without calling back into Python."""
     p = sim.params.section("problem")
@@ -92,15 +107,25 @@ def boundary_functions(sim):
     g = blk.nghost(0)
     b_ghost = p["b0"] * _area(sim.grid, np.float64(r0)) / _area(sim.grid, blk.faces(0)[:g])
 
+    r_f = blk.faces(0)[g]                     # the base r0 (the inner face)
+    r_c = blk.centres(0)
+    # ghost value q_g = q0 (q0/q_1)^w: ln q linear through q0 at the face and the first cell
+    w = ((r_f - r_c[:g]) / (r_c[g] - r_f))[None, None, :]
+
     def base(state, axis, side):
-        # called after the zero-gradient copy: the momentum (mass flux) and F_c stay extrapolated
+        # rho and E_c are held at rho0, E_c0 *at the face r0* (Dirichlet: ln q extrapolated
+        # through the face value and the first cell; holding them at the ghost centres would
+        # put the base half a cell inside and bias Mdot by the scale-height gradient).  The
+        # momentum (so the mass flux) and F_c keep the zero-gradient copy.
         ghosts = slice(0, g)
-        state.u[IDN][..., ghosts] = p["rho0"]
+        rho1 = state.u[IDN][..., g:g + 1]
+        state.u[IDN][..., ghosts] = p["rho0"] * (p["rho0"] / rho1) ** w
         state.u[IEN][..., ghosts] = 0.0
         if state.mhd:
             state.bf[0][..., ghosts] = b_ghost
-        if state.cr is not None:
-            state.cr[IEC][..., ghosts] = ec0
+        if state.cr is not None and ec0 > 0:
+            ec1 = np.maximum(state.cr[IEC][..., g:g + 1], 1e-300)
+            state.cr[IEC][..., ghosts] = ec0 * (ec0 / ec1) ** w
     base.holds = frozenset({("u", IDN), ("cr", IEC)})
     return {(0, "inner"): base}
 
