@@ -35,6 +35,8 @@ PARAMS = {
     "p_c0": Param(1.0, "CR pressure held at the base (0: no CRs)"),
     "b0": Param(3.0, "radial field at the base (B = b0 (r0/r)^2, v_A = B/sqrt(rho))"),
     "v_start": Param(0.1, "initial velocity of the power-law start, uniform [code velocity]"),
+    "v_scale": Param(1.0, "steady_solution start: initial velocity = v_scale x the steady wind's "
+                          "(1: start on it; 0.5: the wind must find its own mass flux)", positive=True),
     "init": Param("power_law", "initial state: power_law (rho0 (r0/r)^2, v_start: the wind finds its "
                                "own mass flux) or steady_solution (the analysis's steady wind, when it "
                                "has one: a fast start for checks of the discrete steady state)",
@@ -79,7 +81,7 @@ def initialise(sim):
             raise ValueError(f"problem.init = 'steady_solution': this configuration has no steady "
                              f"solution in the analysis ({kind or 'diffusion or no potential'})")
         rho = theory.density(r[0, 0])[None, None, :]
-        vel = theory.mdot / (4.0 * math.pi * r**2 * rho)
+        vel = p["v_scale"] * theory.mdot / (4.0 * math.pi * r**2 * rho)
         pc = theory.p_c(rho)
     s.u[IDN] = rho
     s.u[IM1] = rho * vel
