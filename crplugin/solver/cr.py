@@ -162,8 +162,8 @@ def _x1_geometry(block, gamma_c):
     geometry = getattr(block, "geometry", "cartesian")
     if dx1 is None:
         dx1 = np.diff(block.faces(0)) if x1v is not None else np.full(n1, dx)
-    dx1 = np.array(dx1, dtype=float)   # a writable copy: the mesh's arrays are read-only
-    uniform = geometry == "cartesian" and np.all(dx1 == dx1[0]) and area1 is None
+    dx1 = np.array(dx1, dtype=float)       # a writable copy (the mesh's arrays are read-only)
+    uniform = geometry == "cartesian" and np.all(dx1 == dx1[0])
     if uniform:
         dx1 = np.full(n1, dx) if n1 > 1 else dx1
         gcoef1 = np.full(n1, (gamma_c - 1.0) / (2.0 * dx))
@@ -182,7 +182,7 @@ def _x1_geometry(block, gamma_c):
 
 
 class CRIntegrator:
-    """Sub-cycled two-moment CR transport on one block.
+    r"""Sub-cycled two-moment CR transport on one block.
 
     Parameters
     ----------
