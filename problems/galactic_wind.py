@@ -32,14 +32,14 @@ NAME = "galactic_wind"
 
 PARAMS = {
     "rho0": Param(1.0, "gas density held at the base r0 = mesh.x1min", positive=True),
-    "p_c0": Param(1.0, "CR pressure held at the base (0: no CRs)"),
+    "p_c0": Param(0.3, "CR pressure held at the base (0: no CRs)"),
     "b0": Param(3.0, "radial field at the base (B = b0 (r0/r)^2, v_A = B/sqrt(rho))"),
     "v_start": Param(0.1, "initial velocity of the power-law start, uniform [code velocity]"),
     "v_scale": Param(1.0, "steady_solution start: initial velocity = v_scale x the steady wind's "
                           "(1: start on it; 0.5: the wind must find its own mass flux)", positive=True),
-    "init": Param("power_law", "initial state: power_law (rho0 (r0/r)^2, v_start: the wind finds its "
-                               "own mass flux) or steady_solution (the analysis's steady wind, when it "
-                               "has one: a fast start for checks of the discrete steady state)",
+    "init": Param("steady_solution", "initial state: power_law (rho0 (r0/r)^2, v_start; far from "
+                               "equilibrium, slow) or steady_solution (the analysis's steady wind times "
+                               "v_scale in velocity; needs a case the analysis solves)",
                   choices=("power_law", "steady_solution")),
 }
 
@@ -49,8 +49,8 @@ DEFAULTS = {
     "mesh.ix1_bc": "user", "mesh.ox1_bc": "cr_outflow",
     "mhd.eos": "isothermal", "mhd.iso_sound_speed": 0.5, "mhd.riemann": "hlle",
     "cr.enabled": True, "cr.v_max": 30.0,
-    "time.tlim": 200.0, "time.steady_tol": 1e-4, "time.steady_interval": 5.0,
-    "output.dt": 10.0,
+    "time.tlim": 40.0, "time.steady_tol": 1e-4, "time.steady_interval": 5.0,
+    "output.dt": 5.0,
     "gravity.potential": "isothermal_sphere", "gravity.v_g": 1.0,
     "sources.enabled": ["gravity", "streaming"],
 }
