@@ -194,6 +194,7 @@ class Gravity(SourceTerm):
             self.width_vol[a] = _along(vol, a)
             self.volume = self.volume * _along(vol, a)
         self.min_dx = min(float(np.min(geo[a][2])) for a in self.axes)
+        self._ke_before = None   # kinetic energy added by the first half kick of this step
 
     # ------------------------------------------------------------------
     def mass_fluxes(self, sim):
