@@ -112,11 +112,12 @@ def _outputs(outdir):
 
 
 def _injected_cr_power(params):
-    """CR power of the injection region [erg/s]: 3 dP_c/dt (gamma_c = 4/3) times its volume."""
+    """CR power of the injection region [erg/s]: dP_c/dt / (gamma_c - 1) times its volume."""
     inj = params.section("cr_injection")
     u_p = params["units.mass"] / (params["units.length"] * params["units.time"] ** 2)
     vol = 4.0 / 3.0 * math.pi * (inj["radius"] * params["units.length"]) ** 3
-    de_dt = inj["dPc_dt"] / (inj["gamma_c"] - 1.0) * u_p / params["units.time"]
+    gamma_c = params["cr.gamma_c"] if "cr.gamma_c" in params else inj["gamma_c"]
+    de_dt = inj["dPc_dt"] / (gamma_c - 1.0) * u_p / params["units.time"]
     return de_dt * vol
 
 
