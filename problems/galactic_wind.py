@@ -199,6 +199,8 @@ def theory_for(params):
     c = params["mhd.iso_sound_speed"]
     r0 = params["mesh.x1min"]
     enabled = set(params["sources.enabled"])
+    if params["mesh.geometry"] != "spherical":
+        return None, None   # the steady solutions here are spherical (A = r^2)
     if g["potential"] == "point_mass":
         phi, rdphi = wt.point_mass(g["gm"])
     elif g["potential"] == "isothermal_sphere":
