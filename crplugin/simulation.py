@@ -178,6 +178,8 @@ class Simulation:
         return self.params["time.cfl"] * dt
 
     def step(self, dt):
+        for term in self.sources:
+            term.apply_before(self, dt)   # first halves of Strang-split sources (gravity)
         if self.params["mhd.evolve"]:
             self.mhd.step(self.state, dt, self.fill_ghosts)
             if self.cr is not None:

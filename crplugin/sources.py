@@ -13,6 +13,10 @@ A source term is a small class registered under a unique ``name``:
 * ``fields(sim)`` -- returns ``{name: array}`` for what it provides (full block,
   ghosts included, code units);
 * ``apply(sim, dt)`` -- changes the state (heating, cooling, ...);
+* ``apply_before(sim, dt)`` -- the first half of a Strang-split source, applied
+  to every cell (ghosts included) before the MHD step (gravity: without it the
+  predictor misses the kick that balances the pressure gradient and a
+  hydrostatic state drifts at first order);
 * ``estimate_dt(sim)`` -- the largest stable step it allows (default: no limit).
 
 The solver never names a specific source term: it instantiates those listed
@@ -66,6 +70,9 @@ class SourceTerm:
         return {}
 
     def apply(self, sim, dt):
+        pass
+
+    def apply_before(self, sim, dt):
         pass
 
     def estimate_dt(self, sim):

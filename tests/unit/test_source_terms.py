@@ -13,6 +13,8 @@ from helpers import blob
 # coefficient providers replace 'streaming' / 'constant_diffusion' of the blob
 # (a field may have one provider only)
 _REPLACES = {"stream_speed": "streaming", "kappa_par": "constant_diffusion"}
+# parameters a source term needs that have no default (unset is an error by design)
+_NEEDS = {"gravity": ["gravity.potential=point_mass", "gravity.gm=0.1", "gravity.softening=0.2"]}
 
 
 def _sim(extra, overrides=()):
@@ -24,7 +26,7 @@ def _sim(extra, overrides=()):
     if extra not in enabled:
         enabled.append(extra)
     params = make_parameters(blob, None, blob.defaults(2, n=16) + [
-        "sources.enabled=" + ",".join(enabled), "time.nlim=4"] + list(overrides))
+        "sources.enabled=" + ",".join(enabled), "time.nlim=4"] + _NEEDS.get(extra, []) + list(overrides))
     return Simulation(params, blob)
 
 
