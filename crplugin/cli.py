@@ -100,6 +100,9 @@ def build_parser():
     p.add_argument("-i", "--input", default=None, help="input file (TOML); default: the problem's own")
     p.add_argument("--restart", default=None, help="continue from this checkpoint")
     p.add_argument("--no-analysis", action="store_true", help="skip the comparison with theory")
+    from crplugin.extensions import ProblemPathAction
+    p.add_argument("--problem-path", action=ProblemPathAction, metavar="DIR",
+                   help="also look for problems (<name>.py + <name>.toml) in DIR")
     p.add_argument("overrides", nargs="*", help="section.key=value")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("list", help="list problems, source terms and parameters")
