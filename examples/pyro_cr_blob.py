@@ -95,7 +95,7 @@ def main(nsteps=20):
     print(f"  streaming heating at t = 0: max {heating['streaming_heating'].max():.4e} code units "
           f"= {heating['streaming_heating'].max() * UNITS.energy_rate_density:.3e} erg cm^-3 s^-1")
     print(f"  PA heating at the end: max {fields['pa_heating'].max():.4e} code units "
-          f"(v_A/c = {math.sqrt(2 * 0.5 * B_FIELD[0] ** 2 / RHO) / UNITS.c_light:.1e})")
+          f"(v_A/c = {B_FIELD[0] / math.sqrt(RHO) / UNITS.c_light:.1e})")
 
 
 if __name__ == "__main__":
