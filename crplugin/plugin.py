@@ -59,7 +59,7 @@ from crplugin.boundaries import Boundaries
 from crplugin.mesh import NGHOST, Block, Grid
 from crplugin.params import Parameters
 from crplugin.solver.cr import COEFF_KEYS, CRIntegrator
-from crplugin.state import IDN, IEC, IEN, IM1, NCR, State
+from crplugin.state import IDN, IEN, NCR, State
 from crplugin.units import CodeUnits
 
 __all__ = ["HostAdapter", "MAGNETIC_CONVENTIONS", "HYDRO_VARIABLES"]
