@@ -289,14 +289,21 @@ class HostAdapter:
         return diag
 
     # --- the coupling to crplugin's CR step: the one place that calls the solver ---
-    def _step_crplugin(self, dt):
+    def coefficients(self):
+        """Transport coefficients of the enabled source terms for the CR integrator
+        (crplugin's state, code units): the same rule as ``Simulation.coefficients``."""
         coeffs = {}
         for term in self.sources:
-            coeffs.update({k: v for k, v in term.fields(self).items() if k in COEFF_KEYS})
-        coeffs.setdefault("kappa_par", 0.0)
-        coeffs.setdefault("kappa_perp", 0.0)
+            if set(COEFF_KEYS).intersection(term.provides):
+                coeffs.update({k: v for k, v in term.fields(self).items() if k in COEFF_KEYS})
+        for key in ("kappa_par", "kappa_perp", "stream_speed"):
+            coeffs.setdefault(key, np.zeros(self.block.shape))
+        return coeffs
+
+    def _step_crplugin(self, dt):
         groups = ("cr", "hydro") if self.cr.exchange else ("cr",)
-        diag = self.cr.step(self.state, dt, coeffs, lambda st: self.boundaries.fill(st, fields=groups))
+        diag = self.cr.step(self.state, dt, self.coefficients(),
+                            lambda st: self.boundaries.fill(st, fields=groups))
         for term in self.sources:
             term.apply(self, dt)
         return diag
