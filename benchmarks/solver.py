@@ -3,13 +3,15 @@
 One zone-cycle is one active cell advanced by one full time step (both VL2
 stages, the ghost filling and the CT update included).  Periodic box, a
 smooth random-phase state (Mach ~ 0.5, plasma beta ~ 1 for MHD), after one
-warm-up step; serial, one process.
+warm-up step; serial, one process.  Rates are per CPU second
+(``time.process_time``), so a loaded machine does not lower them much.
 
 Usage::
 
     python benchmarks/solver.py                      # 1D 4096, 2D 256^2, 3D 64^3
     python benchmarks/solver.py --only 2d --steps 5
     python benchmarks/solver.py --no-cr              # skip the MHD + CR rows
+    python benchmarks/solver.py --only 3d --physics mhd --repeat 3   # the 64^3 MHD row, 3 times
 
 Rows: ``hydro`` (HLLC), ``mhd`` (HLLD, CT) and ``mhd+cr`` (the MHD step
 followed by the sub-cycled two-moment CR step of ``crplugin.solver.cr`` with
@@ -72,10 +74,10 @@ def bench(shape, mhd, cr, steps):
         bnd.fill(state)
 
     one_step()  # warm-up
-    t0 = time.perf_counter()
+    t0 = time.process_time()   # CPU time: the machine is shared, wall time is noise
     for _ in range(steps):
         one_step()
-    elapsed = time.perf_counter() - t0
+    elapsed = time.process_time() - t0
     return int(np.prod(block.n)) * steps / elapsed
 
 
@@ -84,6 +86,9 @@ def main():
     parser.add_argument("--only", choices=sorted(SIZES), action="append")
     parser.add_argument("--steps", type=int, default=None, help="timed steps (default: 200 / 10 / 3 in 1D/2D/3D)")
     parser.add_argument("--no-cr", action="store_true")
+    parser.add_argument("--physics", choices=("hydro", "mhd", "mhd+cr"), action="append",
+                        help="rows to run (default: all)")
+    parser.add_argument("--repeat", type=int, default=1, help="repeat each row and print every rate")
     args = parser.parse_args()
     try:
         import crplugin.solver.cr  # noqa: F401
@@ -99,8 +104,11 @@ def main():
         if have_cr:
             rows.append(("mhd+cr", True, True))
         for label, mhd, cr in rows:
-            rate = bench(shape, mhd, cr, steps)
-            print(f"{name:>6} {'x'.join(map(str, shape)):>12} {label:>8} {rate:14.3e}")
+            if args.physics and label not in args.physics:
+                continue
+            for _ in range(args.repeat):
+                rate = bench(shape, mhd, cr, steps)
+                print(f"{name:>6} {'x'.join(map(str, shape)):>12} {label:>8} {rate:14.3e}", flush=True)
 
 
 if __name__ == "__main__":

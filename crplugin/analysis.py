@@ -64,8 +64,8 @@ def load(path, **kwargs):
 
 
 def streaming_heating_uniform(ds):
-    """Streaming heating ``|B . grad P_c| / sqrt(4 pi rho)`` on the uniform grid, any boundaries
-    (Zweibel 2021 eq 38 with the total density, as the frontend's derived field).
+    """Streaming heating ``|B . grad P_c| / sqrt(4 pi rho)`` (regularised sign, as the solver)
+    on the uniform grid, any boundaries (the frontend's definition, total density).
 
     Computed with :func:`numpy.gradient` (second-order centred inside,
     one-sided at the domain edges) on yt's covering grid of the whole
@@ -73,14 +73,14 @@ def streaming_heating_uniform(ds):
     Use it when the solver did not write ``streaming_heating`` and the
     domain is not periodic (yt's gradient fields then cannot be used).
     """
-    from crplugin.yt_frontend.fields import streaming_heating_cgs
+    from crplugin.yt_frontend.fields import stream_scale_cm, streaming_heating_cgs
     cg = ds.covering_grid(0, ds.domain_left_edge, ds.domain_dimensions)
     pc = cg["gas", "cosmic_ray_pressure"].to("dyn/cm**2").d
     dx = (ds.domain_width / ds.domain_dimensions).to("cm").d
     grad = [np.gradient(pc, dx[a], axis=a) if ds.domain_dimensions[a] > 1 else np.zeros(pc.shape)
             for a in range(3)]
     b = [cg["gas", f"magnetic_field_{c}"].to("G").d for c in "xyz"]
-    heat = streaming_heating_cgs(b, grad, cg["gas", "density"].to("g/cm**3").d)
+    heat = streaming_heating_cgs(b, grad, cg["gas", "density"].to("g/cm**3").d, pc, stream_scale_cm(ds))
     return ds.arr(heat, "erg/(cm**3*s)")
 
 

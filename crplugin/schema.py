@@ -11,6 +11,13 @@ GENERAL = {
         "nz": Param(1, "cells along z (1 = inactive axis)", positive=True),
         "x1min": Param(0.0, "left edge along x [code length]"),
         "x1max": Param(1.0, "right edge along x [code length]"),
+        "x1spacing": Param("uniform", "cell widths along x1: uniform, or log (equal ratio; x1min > 0; "
+                                      "any dimensionality)", choices=("uniform", "log")),
+        "geometry": Param("cartesian", "cartesian, or 1D spherical / flux_tube with x1 = r (face area r^2 "
+                                       "per steradian, or 1 + (r/r_s)^2)",
+                          choices=("cartesian", "spherical", "flux_tube")),
+        "flux_tube_scale": Param(0.0, "r_s of the flux-tube area 1 + (r/r_s)^2 [code length] "
+                                      "(needed by geometry = flux_tube)"),
         "x2min": Param(0.0, "left edge along y"),
         "x2max": Param(1.0, "right edge along y"),
         "x3min": Param(0.0, "left edge along z"),
@@ -38,6 +45,9 @@ GENERAL = {
         "evolve": Param(True, "evolve the gas (false: frozen background for CR-only tests)"),
         "magnetic": Param(True, "MHD (true) or pure hydrodynamics (false)"),
         "gamma": Param(5.0 / 3.0, "adiabatic index of the gas", positive=True),
+        "eos": Param("adiabatic", "equation of state: adiabatic (gamma law) or isothermal "
+                                  "(P = c_s^2 rho, no energy equation)", choices=("adiabatic", "isothermal")),
+        "iso_sound_speed": Param(0.0, "isothermal sound speed c_s [code velocity] (needed by eos = isothermal)"),
         "riemann": Param("hlld", "Riemann solver", choices=("hlld", "hlle", "hllc")),
         "limiter": Param("vanleer", "slope limiter of the PLM reconstruction", choices=("vanleer", "mc")),
         "density_floor": Param(1e-10, "density floor [code units]", positive=True),
@@ -46,8 +56,11 @@ GENERAL = {
     "cr": {
         "enabled": Param(False, "two-moment cosmic-ray transport"),
         "v_max": Param(100.0, "reduced speed of light V_m [code velocity]", positive=True),
+        "gamma_c": Param(4.0 / 3.0, "CR adiabatic index: P_c = (gamma_c - 1) E_c (4/3: relativistic)",
+                         positive=True),
         "exchange": Param(True, "CR energy and momentum exchange with the gas"),
-        "cfl": Param(0.4, "Courant number of the CR sub-steps (with V_m)", positive=True),
+        "cfl": Param(0.0, "sub-step cfl * min(dx) / V_m, in (0, 1] (0: 1/ndim, i.e. the HLL "
+                          "Courant numbers sum to sqrt(gamma_c - 1) = 0.58)"),
         "max_subcycles": Param(1000, "CR sub-steps per MHD step at most", positive=True),
         "stream_scale": Param(0.0, "length h_c of the smooth sign tanh(h_c b.grad P_c / P_c) in "
                                    "streaming [code length] (0: 1000 x the domain size)"),

@@ -62,7 +62,9 @@ class Simulation:
         m = params.section("mesh")
         self.grid = Grid((m["nx"], m["ny"], m["nz"]),
                          (m["x1min"], m["x2min"], m["x3min"]),
-                         (m["x1max"], m["x2max"], m["x3max"]))
+                         (m["x1max"], m["x2max"], m["x3max"]),
+                         x1spacing=m["x1spacing"], geometry=m["geometry"],
+                         flux_tube_scale=m["flux_tube_scale"] or None)
         kinds = {}
         for axis, tag in enumerate(("1", "2", "3")):
             kinds[(axis, "inner")] = m[f"ix{tag}_bc"]
@@ -80,12 +82,14 @@ class Simulation:
         self.mhd = MHDIntegrator(self.block, gamma=p["mhd.gamma"], riemann=p["mhd.riemann"],
                                  limiter=p["mhd.limiter"], mhd=self.mhd_on, cfl=p["time.cfl"],
                                  density_floor=p["mhd.density_floor"],
-                                 pressure_floor=p["mhd.pressure_floor"])
+                                 pressure_floor=p["mhd.pressure_floor"], eos=p["mhd.eos"],
+                                 iso_sound_speed=p["mhd.iso_sound_speed"])
         self.cr = None
         if self.cr_on:
             from crplugin.solver.cr import CRIntegrator
-            self.cr = CRIntegrator(self.block, v_m=p["cr.v_max"], exchange=p["cr.exchange"],
-                                   cfl=p["cr.cfl"], stream_scale=p["cr.stream_scale"] or None,
+            self.cr = CRIntegrator(self.block, v_m=p["cr.v_max"], gamma_c=p["cr.gamma_c"],
+                                   exchange=p["cr.exchange"],
+                                   cfl=p["cr.cfl"] or None, stream_scale=p["cr.stream_scale"] or None,
                                    gamma_gas=p["mhd.gamma"])
 
         available = {"hydro"} | ({"mhd"} if self.mhd_on else set()) | ({"cr"} if self.cr_on else set())
@@ -105,11 +109,6 @@ class Simulation:
     def fill_ghosts(self, state, fields=None):
         self.boundaries.fill(state, exchange=self.decomp.exchange, fields=fields)
 
-    def fill_cr_ghosts(self, state):
-        # during the CR sub-cycles the gas changes only through the CR exchange: with
-        # the exchange off, only the CR ghosts need refilling
-        self.fill_ghosts(state, fields=("cr", "hydro") if self.cr.exchange else ("cr",))
-
     @property
     def time(self):
         return self.state.time
@@ -122,19 +121,27 @@ class Simulation:
         return self.mhd.primitives(self.state)
 
     def coefficients(self):
-        """Transport coefficients for the CR integrator from the source terms."""
-        coeffs = {}
+        """Transport coefficients for the CR integrator from the source terms.
+
+        Returns ``(coeffs, kernel)``: the cell arrays (frozen for the MHD step:
+        they depend on the gas) and the compiled kernel of the one provider whose
+        coefficients depend on the CR state (``state_dependent = True``), which
+        the CR step calls at every sub-step (``None`` if there is none).
+        """
+        coeffs, kernel = {}, None
         for term in self.sources:
             if not COEFFICIENTS.intersection(term.provides):
                 continue  # diagnostics are computed only for outputs
             for name, arr in term.fields(self).items():
                 if name in COEFFICIENTS:
                     coeffs[name] = arr
+            if getattr(term, "state_dependent", False):
+                kernel = term.coefficient_kernel(self)
         shape = self.block.shape
         coeffs.setdefault("kappa_par", np.zeros(shape))
         coeffs.setdefault("kappa_perp", np.zeros(shape))
         coeffs.setdefault("stream_speed", np.zeros(shape))
-        return coeffs
+        return coeffs, kernel
 
     def timestep(self):
         dt = self.params["time.dt_max"]
@@ -177,7 +184,8 @@ class Simulation:
                 # the CR step reads the gas and field in the ghosts (velocity, v_A, b)
                 self.fill_ghosts(self.state, fields=("hydro", "field"))
         if self.cr is not None:
-            diag = self.cr.step(self.state, dt, self.coefficients(), self.fill_cr_ghosts)
+            coeffs, kernel = self.coefficients()
+            diag = self.cr.step(self.state, dt, coeffs, self.boundaries, decomp=self.decomp, kernel=kernel)
             self.cr_substeps += diag["nsub"]
         for term in self.sources:
             term.apply(self, dt)

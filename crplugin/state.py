@@ -44,11 +44,38 @@ class State:
         return self.cr is not None
 
     def update_bcc(self):
-        """Cell-centred field as the average of the two bounding faces."""
+        """Cell-centred field as the average of the two bounding faces.
+
+        In a non-Cartesian 1D geometry the radial field is the divergence-free
+        B_1 = Phi / A (1D never evolves it) and ``bcc[0]`` is its volume
+        average (A_- B_- + A_+ B_+) / 2 * dr / V, exact for B_1 = Phi / A.
+        Beyond a physical boundary (not facing another rank) the ghost faces
+        are reset to Phi_edge / A, whatever the boundary condition copied
+        there, and the ghost cells take the ``bcc[0]`` of the edge cell: a
+        boundary copies conserved variables (the energy includes B^2/2), so
+        the ghost must carry the magnetic energy of the cell its state came
+        from for its pressure to be that cell's pressure.
+        """
         if not self.mhd:
             return
         b1, b2, b3 = self.bf
-        self.bcc[0] = 0.5 * (b1[:, :, :-1] + b1[:, :, 1:])
+        blk = self.block
+        if blk.geometry == "cartesian":
+            self.bcc[0] = 0.5 * (b1[:, :, :-1] + b1[:, :, 1:])
+        else:
+            g, n, area = blk.nghost(0), blk.n[0], blk.area1
+            inner = blk.neighbours.get((0, "inner")) is None
+            outer = blk.neighbours.get((0, "outer")) is None
+            if inner:
+                b1[..., :g] = area[g] * b1[..., g:g + 1] / area[:g]
+            if outer:
+                b1[..., g + n + 1:] = area[g + n] * b1[..., g + n:g + n + 1] / area[g + n + 1:]
+            flux = area * b1
+            self.bcc[0] = 0.5 * (flux[:, :, :-1] + flux[:, :, 1:]) * (blk.dx1 / blk.vol1)
+            if inner:
+                self.bcc[0, ..., :g] = self.bcc[0, ..., g:g + 1]
+            if outer:
+                self.bcc[0, ..., g + n:] = self.bcc[0, ..., g + n - 1:g + n]
         self.bcc[1] = 0.5 * (b2[:, :-1, :] + b2[:, 1:, :])
         self.bcc[2] = 0.5 * (b3[:-1, :, :] + b3[1:, :, :])
 
@@ -61,12 +88,23 @@ class State:
         new.cr = self.cr.copy() if self.cr is not None else None
         return new
 
+    def set_radial_field(self, b0, r0):
+        """B_1 = b0 A(r0) / A(r) on the x1 faces (B_r = b0 (r0/r)^2 in spherical geometry):
+        the divergence-free radial field of a 1D run, which the 1D solver never changes."""
+        self.bf[0][...] = b0 * self.block.grid.area1(np.float64(r0)) / self.block.area1
+        self.update_bcc()
+
     def divergence_b(self):
-        """Face-based div B on the active cells (zero to round-off under CT)."""
+        """Face-based div B on the active cells (zero to round-off under CT); along x1
+        in the geometric form (A_+ B_+ - A_- B_-) / V."""
         blk = self.block
         dx = blk.dx
         b1, b2, b3 = self.bf
-        div = (b1[:, :, 1:] - b1[:, :, :-1]) / dx[0]
+        if blk.geometry == "cartesian":
+            div = (b1[:, :, 1:] - b1[:, :, :-1]) / blk.dx1
+        else:
+            flux = blk.area1 * b1
+            div = (flux[:, :, 1:] - flux[:, :, :-1]) / blk.vol1
         if blk.grid.shape[1] > 1:
             div = div + (b2[:, 1:, :] - b2[:, :-1, :]) / dx[1]
         if blk.grid.shape[2] > 1:

@@ -36,8 +36,15 @@ cdef double fast_magnetosonic_speed(double gamma, double rho, double p, double b
 
 # Limited PLM slope from the left and right differences.
 cdef double limited_slope(double dl, double dr, int limiter) noexcept nogil
+# The same for one-sided slopes per unit length over centre distances hl, hr (non-uniform grid).
+cdef double limited_slope_nonuniform(double dl, double dr, double hl, double hr, int limiter) noexcept nogil
 
 # Riemann solvers on rotated primitive states wl, wr (NWAVE slots each); flux has NWAVE slots.
 cdef void riemann_hlld(const double* wl, const double* wr, double bn, double gamma, double* flux) noexcept nogil
 cdef void riemann_hlle(const double* wl, const double* wr, double bn, double gamma, double* flux) noexcept nogil
 cdef void riemann_hllc(const double* wl, const double* wr, double gamma, double* flux) noexcept nogil
+
+# Isothermal solvers (P = cs2 rho, energy slot of the flux 0): Mignone 2007's HLLD and HLLE.
+cdef void riemann_hlld_iso(const double* wl, const double* wr, double bn, double cs2, double dfloor,
+                           double* flux) noexcept nogil
+cdef void riemann_hlle_iso(const double* wl, const double* wr, double bn, double cs2, double* flux) noexcept nogil
