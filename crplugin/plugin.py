@@ -137,11 +137,12 @@ class HostAdapter:
         kinds = boundaries if isinstance(boundaries, dict) else {
             (a, s): boundaries for a in range(3) for s in ("inner", "outer")}
         self.boundaries = Boundaries(self.block, kinds)
+        self.cr = _make_cr_integrator(self.block, self.params)
         self.sources = _sources.build(self.params["sources.enabled"], self.params, {"hydro", "mhd", "cr"})
-        # source terms read sim.units, .block, .grid, .state, .params: this object is their sim
+        # source terms read sim.units, .block, .grid, .state, .params, .cr and
+        # .coefficients(): this object is their sim
         for term in self.sources:
             term.setup(self)
-        self.cr = _make_cr_integrator(self.block, self.params)
         self._shape = {ax: nn + 2 * self.ng for ax, nn in zip(_CELL_AXES, n)}
         # index of each crplugin axis [k, j, i] in the host array, after the ghost slicing
         self._host_slices = {}
@@ -231,7 +232,8 @@ class HostAdapter:
         """Every field the enabled source terms provide, as host-layout cell arrays
         (active cells; ghosts zero), host code units.
 
-        E.g. ``streaming_heating`` (``cr_diagnostics``: Zweibel 2021 eq 38),
+        E.g. ``streaming_heating`` (``cr_diagnostics``: Zweibel 2021 eq 38, the rate the
+        CR step hands to the gas),
         ``pa_heating`` and ``dlnB_dt`` (``pa_heating``: eq 48), ``stream_speed``,
         ``kappa_par``, ``kappa_perp`` (transport terms).
         """
@@ -243,7 +245,9 @@ class HostAdapter:
         return out
 
     def streaming_heating(self, U, cr, B=None):
-        """Streaming heating ``|v_A . grad P_c|`` (host layout, code units); needs ``cr_diagnostics``."""
+        """Streaming heating ``-v_s . grad P_c`` (Zweibel 2021 eq 38 with the CR step's regularised
+        sign: the rate the CR step gives the gas), host layout, code units; needs ``cr_diagnostics``
+        and a streaming term (``streaming``)."""
         return self._field("streaming_heating", U, cr, B)
 
     def pa_heating(self, U, cr, B=None):
@@ -290,28 +294,34 @@ class HostAdapter:
 
     # --- the coupling to crplugin's CR step: the one place that calls the solver ---
     def coefficients(self):
-        """Transport coefficients of the enabled source terms for the CR integrator
-        (crplugin's state, code units): the same rule as ``Simulation.coefficients``."""
-        coeffs = {}
+        """``(coeffs, kernel)`` for the CR integrator from the enabled source terms
+        (crplugin's state, code units): the rule of ``Simulation.coefficients``
+        (the cell arrays, and the compiled kernel of a provider whose coefficients
+        depend on the CR state, or None)."""
+        coeffs, kernel = {}, None
         for term in self.sources:
-            if set(COEFF_KEYS).intersection(term.provides):
-                coeffs.update({k: v for k, v in term.fields(self).items() if k in COEFF_KEYS})
+            if not set(COEFF_KEYS).intersection(term.provides):
+                continue
+            coeffs.update({k: v for k, v in term.fields(self).items() if k in COEFF_KEYS})
+            if getattr(term, "state_dependent", False):
+                kernel = term.coefficient_kernel(self)
         for key in ("kappa_par", "kappa_perp", "stream_speed"):
             coeffs.setdefault(key, np.zeros(self.block.shape))
-        return coeffs
+        return coeffs, kernel
 
     def _step_crplugin(self, dt):
-        groups = ("cr", "hydro") if self.cr.exchange else ("cr",)
-        diag = self.cr.step(self.state, dt, self.coefficients(),
-                            lambda st: self.boundaries.fill(st, fields=groups))
+        coeffs, kernel = self.coefficients()
+        # the adapter's boundaries fill the CR and gas ghosts at every stage (one block, no MPI)
+        diag = self.cr.step(self.state, dt, coeffs, self.boundaries, kernel=kernel)
         for term in self.sources:
             term.apply(self, dt)
         return diag
 
 
 def _make_cr_integrator(block, params):
-    return CRIntegrator(block, v_m=params["cr.v_max"], exchange=params["cr.exchange"], cfl=params["cr.cfl"],
-                        stream_scale=params["cr.stream_scale"] or None, gamma_gas=params["mhd.gamma"])
+    return CRIntegrator(block, v_m=params["cr.v_max"], gamma_c=params["cr.gamma_c"], exchange=params["cr.exchange"],
+                        cfl=params["cr.cfl"] or None, stream_scale=params["cr.stream_scale"] or None,
+                        gamma_gas=params["mhd.gamma"])
 
 
 def _check_layout(layout):

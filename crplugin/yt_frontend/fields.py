@@ -23,8 +23,8 @@ and derived (same names as yt's AREPO and GAMER frontends where yt has one):
 ``cr_to_gas_pressure_ratio``          :math:`P_c/P_g`                                          dimensionless
 ``cr_to_magnetic_pressure_ratio``     :math:`P_c/(B^2/8\pi)`                                   dimensionless
 ``streaming_heating``                 the solver's field when written (``cr_diagnostics``);    erg cm^-3 s^-1
-                                      else, on periodic domains only,
-                                      :func:`crplugin.closures.streaming_heating` of v_A and
+                                      else, on periodic domains only, the solver's kernel
+                                      (:func:`streaming_heating_cgs`: regularised sign) with
                                       the centred :math:`\hat b\cdot\nabla P_c`
 ====================================  ======================================================  ==============
 
@@ -67,18 +67,36 @@ def _cr_to_magnetic(field, data):
     return data["gas", "cosmic_ray_pressure"] / data["gas", "magnetic_pressure"]
 
 
-def streaming_heating_cgs(b, grad_pc, rho):
-    """Zweibel (2021) eq 38, :math:`H = v_A|\\hat b\\cdot\\nabla P_c|`, through crplugin's closures.
+def stream_scale_cm(ds):
+    """The run's regularisation length h_c of the streaming sign, in cm: ``cr.stream_scale``
+    (code lengths), or its default, DEFAULT_STREAM_SCALE x the longest domain extent."""
+    from crplugin.solver.cr import DEFAULT_STREAM_SCALE
+    h_c = float(ds.parameters.get("cr.stream_scale", 0.0) or 0.0)
+    if h_c > 0:
+        return float(ds.quan(h_c, "code_length").to("cm"))
+    return DEFAULT_STREAM_SCALE * max(float(w.to("cm")) for w, n in zip(ds.domain_width, ds.domain_dimensions)
+                                      if n > 1)
 
-    ``b`` and ``grad_pc``: sequences of the x, y, z components (G and dyn cm^-3,
-    plain arrays), ``rho`` in g cm^-3 (total density: ion_fraction = 1).
-    Returns erg cm^-3 s^-1 (0 where B = 0).
+
+def streaming_heating_cgs(b, grad_pc, rho, pc, h_c):
+    """The solver's streaming heating (Zweibel 2021 eq 38 with its regularised sign,
+    :math:`v_A|\\hat b\\cdot\\nabla P_c||\\tanh(h_c\\hat b\\cdot\\nabla P_c/P_c)|`): the kernel
+    ``crplugin.kernels.cr_transport.cr_streaming_heating`` the CR step uses, with
+    v_A from :func:`crplugin.closures.alfven_speed` (total density: ion_fraction = 1).
+
+    ``b``, ``grad_pc``: x, y, z components (G, dyn cm^-3, plain arrays); ``rho``
+    g cm^-3; ``pc`` dyn cm^-2; ``h_c`` cm.  Returns erg cm^-3 s^-1.
     """
     from crplugin import closures
+    from crplugin.kernels.cr_transport import cr_streaming_heating_array
     bmag = np.sqrt(sum(c**2 for c in b))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        g_par = np.where(bmag > 0, sum(c * g for c, g in zip(b, grad_pc)) / np.where(bmag > 0, bmag, 1.0), 0.0)
-    return closures.streaming_heating(closures.alfven_speed(bmag, rho), g_par)
+    bdotg = sum(c * g for c, g in zip(b, grad_pc))
+    g_par = np.divide(bdotg, bmag, out=np.zeros_like(bdotg), where=bmag > 0)
+    v_a = closures.alfven_speed(bmag, rho)
+    args = [np.ascontiguousarray(a, dtype=float).ravel() for a in np.broadcast_arrays(v_a, h_c, pc, g_par)]
+    out = np.empty_like(args[0])
+    cr_streaming_heating_array(*args, out)
+    return out.reshape(np.shape(g_par))
 
 
 def _streaming_heating(field, data):
@@ -94,7 +112,8 @@ def _streaming_heating(field, data):
         hi[a], lo[a] = slice(2, None), slice(None, -2)
         dx = float((data.ds.domain_width[a] / data.ds.domain_dimensions[a]).to("cm"))  # one level
         grad[a][1:-1, 1:-1, 1:-1] = (pc[tuple(hi)] - pc[tuple(lo)]) / (2.0 * dx)
-    return data.ds.arr(streaming_heating_cgs(b, grad, data["gas", "density"].to("g/cm**3").d), _H)
+    heat = streaming_heating_cgs(b, grad, data["gas", "density"].to("g/cm**3").d, pc, stream_scale_cm(data.ds))
+    return data.ds.arr(heat, _H)
 
 
 class CRPluginFieldInfo(GDFFieldInfo):
