@@ -162,8 +162,8 @@ def _x1_geometry(block, gamma_c):
     geometry = getattr(block, "geometry", "cartesian")
     if dx1 is None:
         dx1 = np.diff(block.faces(0)) if x1v is not None else np.full(n1, dx)
-    dx1 = np.ascontiguousarray(dx1, dtype=float)
-    uniform = geometry == "cartesian" and np.all(dx1 == dx1[0]) and area1 is None
+    dx1 = np.array(dx1, dtype=float)       # a writable copy (the mesh's arrays are read-only)
+    uniform = geometry == "cartesian" and np.all(dx1 == dx1[0])
     if uniform:
         dx1 = np.full(n1, dx) if n1 > 1 else dx1
         gcoef1 = np.full(n1, (gamma_c - 1.0) / (2.0 * dx))
@@ -178,11 +178,11 @@ def _x1_geometry(block, gamma_c):
         area1 = np.ones(n1 + 1)
     if vol1 is None:
         vol1 = dx1 * 0.5 * (np.asarray(area1)[1:] + np.asarray(area1)[:-1]) if geometry != "cartesian" else dx1
-    return dx1, gcoef1, np.ascontiguousarray(area1, dtype=float), np.ascontiguousarray(vol1, dtype=float)
+    return dx1, gcoef1, np.array(area1, dtype=float), np.array(vol1, dtype=float)
 
 
 class CRIntegrator:
-    """Sub-cycled two-moment CR transport on one block.
+    r"""Sub-cycled two-moment CR transport on one block.
 
     Parameters
     ----------

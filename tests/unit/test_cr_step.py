@@ -84,14 +84,7 @@ def test_cr_fixed_energy_holds_ec_and_extrapolates_flux():
 # geometry along x1
 
 def _spherical_block(n, r0, r1):
-    blk = Block(Grid((n,), (r0,), (r1,)))
-    f = blk.faces(0)
-    object.__setattr__(blk, "geometry", "spherical")
-    object.__setattr__(blk, "dx1", np.diff(f))
-    object.__setattr__(blk, "x1v", blk.centres(0))
-    object.__setattr__(blk, "area1", f ** 2)
-    object.__setattr__(blk, "vol1", (f[1:] ** 3 - f[:-1] ** 3) / 3.0)
-    return blk
+    return Block(Grid((n,), (r0,), (r1,), geometry="spherical"))
 
 
 def _static_state(blk, e):
