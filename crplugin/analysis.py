@@ -1,36 +1,24 @@
-"""Analysis of crplugin outputs with yt: derived CR fields and ready-made plots.
+"""Analysis of crplugin outputs with yt: ready-made plots.
 
-This is the only module of crplugin that imports :mod:`yt`.
+This and :mod:`crplugin.yt_frontend` are the only modules of crplugin that
+import :mod:`yt`.
 
-:func:`load` opens an output (yt's Grid Data Format, written by
-:func:`crplugin.io.write_output`) and adds, in cgs/Gaussian units:
+An output is recognised by a plain ``yt.load(path)`` (crplugin's yt
+frontend, registered through yt's ``yt.frontends`` entry points), which
+gives the CR fields with yt's names and cgs/Gaussian units:
+``("gas", "cosmic_ray_energy_density")``, ``("gas", "cosmic_ray_pressure")``
+(:math:`(\\gamma_c - 1) E_c`), ``("gas", "cosmic_ray_flux_x")``, ...,
+``("gas", "alfven_speed")``, ``("gas", "cr_to_gas_pressure_ratio")``,
+``("gas", "cr_to_magnetic_pressure_ratio")``, the solver's diagnostics
+(``("gas", "streaming_heating")``, ``("gas", "pa_heating")``, ...), and
+yt's own (``plasma_beta``, ``magnetic_pressure``, ...); the table is in
+:mod:`crplugin.yt_frontend.fields`.  :func:`load` is ``yt.load`` with a
+clear error for a file that is not a crplugin output.
 
-============================  ==============================================  ==================
-``("gas", name)``              definition                                      units
-============================  ==============================================  ==================
-``cr_energy_density``          on-disk :math:`E_c`                             erg cm^-3
-``cr_flux_x/y/z``              on-disk :math:`F_c`                             erg cm^-2 s^-1
-``cr_flux_magnitude``          :math:`|F_c|`                                   erg cm^-2 s^-1
-``cr_pressure``                :math:`P_c = E_c/3` (:math:`\\gamma_c = 4/3`)   dyn cm^-2
-``alfven_speed``               :math:`v_A = |B|/\\sqrt{4\\pi\\rho}`             cm s^-1
-``plasma_beta``                :math:`\\beta = P_g/(B^2/8\\pi)`                 dimensionless
-``cr_to_gas_pressure_ratio``   :math:`P_c/P_g`                                 dimensionless
-``cr_to_magnetic_pressure_ratio`` :math:`P_c/(B^2/8\\pi)`                      dimensionless
-``streaming_heating``          on disk if written, else (periodic domains)     erg cm^-3 s^-1
-                               :math:`H_{st} = |v_A\\cdot\\nabla P_c|` (regularised sign, as the solver)
-``pa_heating``, ``cr_work_rate``, ``kappa_par``  on disk (if written)          as stored
-============================  ==============================================  ==================
-
-The streaming heating is Zweibel (2021, eq 38) ``H_st = -v_A . grad P_c``
-with ``v_A`` along ``B`` pointing down the CR pressure gradient, so
-``H_st = |B . grad P_c| / sqrt(4 pi rho)``.  When the solver did not write
-it, it is computed here from yt's second-order centred gradient of
-``cr_pressure`` (a post-processing estimate: it uses the total gas density,
-not the ion density, and no smoothing of the streaming direction; it is zero
-where ``P_c`` is flat, as in a bottleneck).  yt's gradient fields need ghost
-zones beyond the domain, which yt only builds on periodic axes; for other
-domains :func:`streaming_heating_uniform` gives the same estimate (one-sided
-differences at the edges) on the uniform grid.
+When the solver did not write ``streaming_heating``, the frontend derives it
+on periodic domains only (yt builds ghost zones only there);
+:func:`streaming_heating_uniform` gives the same estimate on any domain
+(one-sided differences at the edges) on the uniform grid.
 
 Plots are written with matplotlib's Agg backend (no display needed):
 :func:`slice_plot`, :func:`line_profile` (with :func:`line_through` for a
@@ -42,79 +30,15 @@ import numpy as np
 import yt
 from matplotlib.figure import Figure
 
+from crplugin import yt_frontend
 from crplugin.io import OutputError, output_info, read_history
 
 __all__ = ["load", "streaming_heating_uniform", "slice_plot", "line_profile", "line_through",
            "time_series", "quicklook"]
 
-# written by the solver but unknown to yt's GDF frontend: aliased to ("gas", name)
-_ALIASED = ("cr_energy_density", "cr_flux_x", "cr_flux_y", "cr_flux_z", "streaming_heating",
-            "pa_heating", "cr_work_rate", "kappa_par")
-
-
-def _alias(name):
-    def _field(field, data):
-        return data["gdf", name]
-    return _field
-
-
-def _cr_pressure(field, data):
-    return data["gas", "cr_energy_density"] / 3.0
-
-
-def _bmag(data):
-    return np.sqrt(data["gas", "magnetic_field_x"] ** 2 + data["gas", "magnetic_field_y"] ** 2
-                   + data["gas", "magnetic_field_z"] ** 2)
-
-
-def _alfven_speed(field, data):
-    return _bmag(data) / np.sqrt(4.0 * np.pi * data["gas", "density"])
-
-
-def _magnetic_pressure(data):
-    return _bmag(data) ** 2 / (8.0 * np.pi)
-
-
-def _plasma_beta(field, data):
-    return data["gas", "pressure"] / _magnetic_pressure(data)
-
-
-def _cr_to_gas(field, data):
-    return data["gas", "cr_pressure"] / data["gas", "pressure"]
-
-
-def _cr_to_magnetic(field, data):
-    return data["gas", "cr_pressure"] / _magnetic_pressure(data)
-
-
-def _cr_flux_magnitude(field, data):
-    return np.sqrt(data["gas", "cr_flux_x"] ** 2 + data["gas", "cr_flux_y"] ** 2
-                   + data["gas", "cr_flux_z"] ** 2)
-
-
-def _heating_kernel(ds, v_a, pc, bdotg, bmag):
-    # the solver's definition (crplugin.kernels.cr_transport.cr_streaming_heating):
-    # v_A b.grad P_c tanh(h_c b.grad P_c / P_c), h_c the run's cr.stream_scale
-    from crplugin.kernels.cr_transport import cr_streaming_heating_array
-    gpar = np.divide(bdotg, bmag, out=np.zeros_like(bdotg), where=bmag > 0)
-    h_c = float(ds.parameters.get("cr.stream_scale", 0.0) or 0.0)
-    longest = max(w for w, n in zip(ds.domain_width.to("cm"), ds.domain_dimensions) if n > 1)
-    h_c = ds.quan(h_c, "code_length").to("cm").d if h_c > 0 else 1.0e3 * float(longest)
-    args = [np.ascontiguousarray(a, dtype=float).ravel() for a in np.broadcast_arrays(v_a, h_c, pc, gpar)]
-    out = np.empty_like(args[0])
-    cr_streaming_heating_array(*args, out)
-    return ds.arr(out.reshape(np.shape(bdotg)), "erg/(cm**3*s)")
-
-
-def _streaming_heating(field, data):
-    bdotg = sum(data["gas", f"magnetic_field_{c}"].to("G").d
-                * data["gas", f"cr_pressure_gradient_{c}"].to("dyn/cm**3").d for c in "xyz")
-    return _heating_kernel(data.ds, data["gas", "alfven_speed"].to("cm/s").d,
-                           data["gas", "cr_pressure"].to("dyn/cm**2").d, bdotg, _bmag(data).to("G").d)
-
 
 def load(path, **kwargs):
-    """Load a crplugin output with yt and add the CR fields (see the module docstring).
+    """Load a crplugin output with yt (crplugin's frontend: the CR fields with yt's names).
 
     Parameters
     ----------
@@ -125,58 +49,23 @@ def load(path, **kwargs):
 
     Returns
     -------
-    yt Dataset (GDF frontend); on-disk fields are ``("gdf", name)``, all
-    fields above are ``("gas", name)``.  ``ds.parameters`` holds the run
-    parameters (``"section.key"``).
+    :class:`crplugin.yt_frontend.CRPluginDataset`; on-disk fields are
+    ``("gdf", name)``, the CR fields ``("gas", name)``.  ``ds.parameters``
+    holds the run parameters (``"section.key"``), ``ds.gamma_c`` the CR
+    adiabatic index.
 
     Raises
     ------
     crplugin.io.OutputError
         If ``path`` is missing, unreadable or not a crplugin output.
     """
-    info = output_info(path)  # one clear OutputError for foreign files
-    ds = yt.load(str(path), **kwargs)
-    on_disk = set(info["units"])
-    for name in _ALIASED:
-        if name in on_disk:
-            ds.add_field(("gas", name), function=_alias(name), units=info["units"][name],
-                         sampling_type="local", force_override=True)
-    have_b = all(f"magnetic_field_{c}" in on_disk for c in "xyz")
-    have_rho = "density" in on_disk
-    have_pg = "pressure" in on_disk
-    have_cr = "cr_energy_density" in on_disk
-    if have_b and have_rho:
-        ds.add_field(("gas", "alfven_speed"), function=_alfven_speed, units="cm/s",
-                     sampling_type="local", force_override=True)
-    if have_b and have_pg:
-        ds.add_field(("gas", "plasma_beta"), function=_plasma_beta, units="dimensionless",
-                     sampling_type="local", force_override=True)
-    if have_cr:
-        ds.add_field(("gas", "cr_pressure"), function=_cr_pressure, units="dyn/cm**2",
-                     sampling_type="local", force_override=True)
-        if have_pg:
-            ds.add_field(("gas", "cr_to_gas_pressure_ratio"), function=_cr_to_gas,
-                         units="dimensionless", sampling_type="local", force_override=True)
-        if have_b:
-            ds.add_field(("gas", "cr_to_magnetic_pressure_ratio"), function=_cr_to_magnetic,
-                         units="dimensionless", sampling_type="local", force_override=True)
-        periodic = all(p for p, n in zip(ds.periodicity, ds.domain_dimensions) if n > 1)
-        if have_b and have_rho and "streaming_heating" not in on_disk and periodic:
-            # yt's ghost zones (hence gradient fields) need a periodic domain;
-            # otherwise use streaming_heating_uniform(ds)
-            ds.add_gradient_fields(("gas", "cr_pressure"))
-            ds.add_field(("gas", "streaming_heating"), function=_streaming_heating,
-                         units="erg/(cm**3*s)", sampling_type="cell", force_override=True,
-                         validators=[yt.ValidateSpatial(1, [("gas", "cr_pressure")])])
-    if all(f"cr_flux_{c}" in on_disk for c in "xyz"):
-        ds.add_field(("gas", "cr_flux_magnitude"), function=_cr_flux_magnitude,
-                     units="erg/(cm**2*s)", sampling_type="local", force_override=True)
-    return ds
+    output_info(path)  # one clear OutputError for foreign files
+    return yt.load(str(path), hint=yt_frontend.CRPluginDataset.__name__, **kwargs)
 
 
 def streaming_heating_uniform(ds):
     """Streaming heating ``|B . grad P_c| / sqrt(4 pi rho)`` (regularised sign, as the solver)
-    on the uniform grid, any boundaries.
+    on the uniform grid, any boundaries (the frontend's definition, total density).
 
     Computed with :func:`numpy.gradient` (second-order centred inside,
     one-sided at the domain edges) on yt's covering grid of the whole
@@ -184,16 +73,15 @@ def streaming_heating_uniform(ds):
     Use it when the solver did not write ``streaming_heating`` and the
     domain is not periodic (yt's gradient fields then cannot be used).
     """
+    from crplugin.yt_frontend.fields import stream_scale_cm, streaming_heating_cgs
     cg = ds.covering_grid(0, ds.domain_left_edge, ds.domain_dimensions)
-    pc = cg["gas", "cr_pressure"].to("dyn/cm**2")
+    pc = cg["gas", "cosmic_ray_pressure"].to("dyn/cm**2").d
     dx = (ds.domain_width / ds.domain_dimensions).to("cm").d
-    bdotg = np.zeros(pc.shape)
-    for axis, c in enumerate("xyz"):
-        if ds.domain_dimensions[axis] > 1:
-            grad = np.gradient(pc.d, dx[axis], axis=axis)
-            bdotg += cg["gas", f"magnetic_field_{c}"].to("G").d * grad
-    return _heating_kernel(ds, cg["gas", "alfven_speed"].to("cm/s").d, pc.d, bdotg,
-                           _bmag(cg).to("G").d)
+    grad = [np.gradient(pc, dx[a], axis=a) if ds.domain_dimensions[a] > 1 else np.zeros(pc.shape)
+            for a in range(3)]
+    b = [cg["gas", f"magnetic_field_{c}"].to("G").d for c in "xyz"]
+    heat = streaming_heating_cgs(b, grad, cg["gas", "density"].to("g/cm**3").d, pc, stream_scale_cm(ds))
+    return ds.arr(heat, "erg/(cm**3*s)")
 
 
 def _field(name):
@@ -328,12 +216,13 @@ def time_series(history_path, columns, out=None, x="time", logy=None):
 
 
 # fields load() adds beyond the on-disk ones
-_ADDED = ("cr_pressure", "alfven_speed", "plasma_beta", "cr_to_gas_pressure_ratio",
-          "cr_to_magnetic_pressure_ratio", "cr_flux_magnitude", "streaming_heating")
+_ADDED = ("cosmic_ray_energy_density", "cosmic_ray_pressure", "cosmic_ray_flux_x", "cosmic_ray_flux_y",
+          "cosmic_ray_flux_z", "cosmic_ray_flux_magnitude", "alfven_speed", "plasma_beta",
+          "cr_to_gas_pressure_ratio", "cr_to_magnetic_pressure_ratio", "streaming_heating")
 
 # fields of the 1D quick look, in this order, when present
 _QUICKLOOK_1D = ("density", "pressure", "velocity_x", "magnetic_field_x", "magnetic_field_y",
-                 "cr_pressure", "cr_flux_x")
+                 "cosmic_ray_pressure", "cosmic_ray_flux_x")
 
 
 def quicklook(path, field=None, png=None):
@@ -342,7 +231,7 @@ def quicklook(path, field=None, png=None):
     1D: the main fields (density, pressure, velocity_x, magnetic field,
     CR pressure and flux, those present) against x, one panel each, or only
     ``field``.  2D/3D: a slice through the domain centre normal to z of
-    ``field`` (default: ``cr_pressure`` if the run has CRs, else ``density``).
+    ``field`` (default: ``cosmic_ray_pressure`` if the run has CRs, else ``density``).
     ``field`` is any field on disk (``("gdf", name)``) or any ``("gas", name)``
     field yt derives.
 
@@ -397,5 +286,5 @@ def _quicklook(path, field, png):
         fig.savefig(out, dpi=100)
         return out
     if field is None:
-        field = "cr_pressure" if "cr_pressure" in known else "density"
+        field = "cosmic_ray_pressure" if "cosmic_ray_pressure" in known else "density"
     return slice_plot(ds, key(field), axis="z", out=png or f"{stem}_quicklook_{field}.png")

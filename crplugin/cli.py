@@ -213,6 +213,9 @@ def build_parser():
     p.add_argument("--allow-changed", type=_parse_allowed, default=[], metavar="KEY,...",
                    help="parameters allowed to differ from the checkpoint's (e.g. time.tlim)")
     p.add_argument("--no-analysis", action="store_true", help="skip the comparison with theory")
+    from crplugin.extensions import ProblemPathAction
+    p.add_argument("--problem-path", action=ProblemPathAction, metavar="DIR",
+                   help="also look for problems (<name>.py + <name>.toml) in DIR")
     p.add_argument("overrides", nargs="*", help="section.key=value")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("list", help="list problems, source terms and parameters")

@@ -9,7 +9,9 @@ A source term is a small class registered under a unique ``name``:
 * ``provides`` -- cell fields it computes: transport coefficients the CR
   integrator reads (``kappa_par``, ``kappa_perp``, ``stream_speed``,
   ``stream_velocity_par``) or diagnostics (``streaming_heating``,
-  ``pa_heating``, ...), each with the kind of quantity (for units);
+  ``pa_heating``, ...), each with the kind of quantity (for units) in
+  ``FIELD_KINDS``; a new field declares its kind in the class attribute
+  ``FIELD_KINDS = {name: kind}`` (a key of ``CodeUnits.CGS``);
 * ``fields(sim)`` -- returns ``{name: array}`` for what it provides (full block,
   ghosts included, code units);
 * ``apply(sim, dt)`` -- changes the state (heating, cooling, ...);
@@ -22,6 +24,12 @@ A source term is a small class registered under a unique ``name``:
 The solver never names a specific source term: it instantiates those listed
 in ``sources.enabled``, checks at setup that every required field has exactly
 one provider, and asks the providers for coefficients and diagnostics.
+
+Source terms from outside crplugin: installed packages declare entry points
+in the group ``crplugin.source_terms`` (a module that registers its terms
+when imported, or a ``SourceTerm`` subclass), loaded when this module is
+first imported (:func:`load_extensions`); a problem module may also
+register its own.  They pass through the same :func:`build` checks.
 """
 import math
 from types import MappingProxyType
@@ -50,6 +58,15 @@ def register(cls):
         raise TypeError(f"{cls.__name__} needs a 'name'")
     if cls.name in REGISTRY and REGISTRY[cls.name] is not cls:
         raise TypeError(f"source term name '{cls.name}' is already registered by {REGISTRY[cls.name].__name__}")
+    from crplugin.units import CodeUnits
+    kinds = dict(getattr(cls, "FIELD_KINDS", {}))
+    for field, kind in kinds.items():
+        if kind not in CodeUnits.CGS:
+            raise TypeError(f"{cls.__name__}.FIELD_KINDS['{field}'] = '{kind}' is not a kind of quantity; "
+                            f"valid: {', '.join(CodeUnits.CGS)}")
+        if FIELD_KINDS.get(field, kind) != kind:
+            raise TypeError(f"{cls.__name__}: field '{field}' is already a '{FIELD_KINDS[field]}', not '{kind}'")
+    FIELD_KINDS.update(kinds)
     REGISTRY[cls.name] = cls
     return cls
 
@@ -59,6 +76,7 @@ class SourceTerm:
     PARAMS = {}
     requires = ()
     provides = ()
+    FIELD_KINDS = {}  # kinds of provided fields not in sources.FIELD_KINDS
 
     def __init__(self, params):
         self.params = MappingProxyType(dict(params))
@@ -102,3 +120,37 @@ def build(names, params, available):
             if req not in available and req not in providers:
                 raise ParameterError(f"source term '{term.name}' requires '{req}', which this run does not provide")
     return terms
+
+
+def load_extensions():
+    """Register the source terms of the entry points ``crplugin.source_terms`` (once).
+
+    An entry point that fails to import, is neither a module nor a
+    ``SourceTerm`` subclass, or reuses a registered name is reported as one
+    warning line (``crplugin.extensions``) and skipped.
+    """
+    global _EXTENSIONS_LOADED
+    if _EXTENSIONS_LOADED:
+        return
+    _EXTENSIONS_LOADED = True
+    import types
+
+    from crplugin import extensions
+    for name, obj in extensions.load_entry_points(extensions.SOURCE_TERM_GROUP).items():
+        if isinstance(obj, types.ModuleType):
+            continue  # registered itself when imported
+        problem = None
+        if not (isinstance(obj, type) and issubclass(obj, SourceTerm)):
+            problem = f"is {obj!r}, neither a module nor a SourceTerm subclass"
+        else:
+            try:
+                register(obj)
+            except TypeError as exc:
+                problem = str(exc)
+        if problem:
+            extensions.log.warning("crplugin: warning: entry point '%s' of group '%s' is skipped: %s",
+                                   name, extensions.SOURCE_TERM_GROUP, problem)
+
+
+_EXTENSIONS_LOADED = False
+load_extensions()

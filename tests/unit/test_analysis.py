@@ -43,16 +43,16 @@ def test_derived_fields_units_and_values(periodic_output):
     b2 = f["magnetic_field_x"] ** 2 + f["magnetic_field_y"] ** 2 + f["magnetic_field_z"] ** 2
     pc = f["cr_energy_density"] / 3.0
     expected = {
-        "cr_energy_density": (f["cr_energy_density"], "erg/cm**3"),
-        "cr_flux_x": (f["cr_flux_x"], "erg/(cm**2*s)"),
+        "cosmic_ray_energy_density": (f["cr_energy_density"], "erg/cm**3"),
+        "cosmic_ray_flux_x": (f["cr_flux_x"], "erg/(cm**2*s)"),
         "pa_heating": (f["pa_heating"], "erg/(cm**3*s)"),
         "kappa_par": (f["kappa_par"], "cm**2/s"),
-        "cr_pressure": (pc, "dyn/cm**2"),
+        "cosmic_ray_pressure": (pc, "dyn/cm**2"),
         "alfven_speed": (np.sqrt(b2 / (4.0 * np.pi * f["density"])), "cm/s"),
         "plasma_beta": (f["pressure"] / (b2 / (8.0 * np.pi)), "dimensionless"),
         "cr_to_gas_pressure_ratio": (pc / f["pressure"], "dimensionless"),
         "cr_to_magnetic_pressure_ratio": (pc / (b2 / (8.0 * np.pi)), "dimensionless"),
-        "cr_flux_magnitude": (np.sqrt(f["cr_flux_x"] ** 2 + f["cr_flux_y"] ** 2 + f["cr_flux_z"] ** 2),
+        "cosmic_ray_flux_magnitude": (np.sqrt(f["cr_flux_x"] ** 2 + f["cr_flux_y"] ** 2 + f["cr_flux_z"] ** 2),
                               "erg/(cm**2*s)"),
     }
     for name, (want, unit) in expected.items():
@@ -91,12 +91,12 @@ def test_streaming_heating_from_gradient(periodic_output):
 def test_plots_write_pngs(tmp_path, periodic_output):
     sim, path = periodic_output
     ds = analysis.load(path)
-    png = analysis.slice_plot(ds, "cr_pressure", axis="z", out=tmp_path / "slice.png")
+    png = analysis.slice_plot(ds, "cosmic_ray_pressure", axis="z", out=tmp_path / "slice.png")
     assert Path(png).stat().st_size > 1000
     start, end = analysis.line_through(ds, [0.5, 1.5, 2.5], direction=[1.0, 0.0, 0.0])
     np.testing.assert_allclose(start, [-1.0, 1.5, 2.5])
     np.testing.assert_allclose(end, [2.0, 1.5, 2.5])
-    out, prof = analysis.line_profile(ds, ["density", "cr_pressure"], start, end, out=tmp_path / "line.png")
+    out, prof = analysis.line_profile(ds, ["density", "cosmic_ray_pressure"], start, end, out=tmp_path / "line.png")
     assert Path(out).stat().st_size > 1000
     # the ray crosses the 8 cells of the x row through (y, z) = (1.5, 2.5), in order
     f = cgs_fields(sim)
@@ -123,8 +123,8 @@ def test_non_periodic_and_low_dimensional_outputs(tmp_path):
     ds = analysis.load(tmp_path / "o1.h5")
     with pytest.raises(ValueError, match="1D"):
         analysis.slice_plot(ds, "density", out=tmp_path / "s.png")
-    out, prof = analysis.line_profile(ds, "cr_pressure", [-1.0], [2.0], out=tmp_path / "l.png")
-    assert len(prof["cr_pressure"]) == 16
+    out, prof = analysis.line_profile(ds, "cosmic_ray_pressure", [-1.0], [2.0], out=tmp_path / "l.png")
+    assert len(prof["cosmic_ray_pressure"]) == 16
     # a non-periodic 3D domain: streaming heating only through the uniform-grid function
     sim3 = FakeSim(shape=(8, 6, 4), periodic=(True, False, False))
     io.write_output(tmp_path / "o3.h5", sim3)

@@ -100,7 +100,7 @@ def test_run_writes_outputs_yt_opens(serial_run):
     # yt's view equals the file's: P_c = E_c/3 and the density, in cgs (x along the array's last axis)
     cg = ds.covering_grid(0, ds.domain_left_edge, ds.domain_dimensions)
     np.testing.assert_array_equal(cg["gas", "density"].to("g/cm**3").d[:, 0, 0], fields["density"][0, 0])
-    np.testing.assert_allclose(cg["gas", "cr_pressure"].to("dyn/cm**2").d[:, 0, 0],
+    np.testing.assert_allclose(cg["gas", "cosmic_ray_pressure"].to("dyn/cm**2").d[:, 0, 0],
                                fields["cr_energy_density"][0, 0] / 3.0, rtol=1e-15)
     assert os.path.exists(os.path.join(out, "bottleneck.hst"))
     # the checkpoint ends in .chk: a glob for outputs, and yt.load of it, never meet it
@@ -124,7 +124,7 @@ def test_plot_makes_a_png(serial_run, tmp_path):
     with open(png, "rb") as fh:
         assert fh.read(8) == b"\x89PNG\r\n\x1a\n"
     res = crplugin("plot", path, "--field", "not_a_field")
-    assert_one_line_error(res, "not_a_field", "cr_pressure", "density")
+    assert_one_line_error(res, "not_a_field", "cosmic_ray_pressure", "density")
 
 
 def test_plot_any_field_on_disk_to_a_chosen_png(tmp_path):
@@ -165,7 +165,7 @@ def test_plot_slices_multidimensional_outputs(ndim, tmp_path):
     sim = Simulation(make_parameters(blob, None, blob.defaults(ndim, n=8)), blob, comm=MPI.COMM_SELF)
     path = str(tmp_path / "blob.00000.h5")
     io.write_output(path, sim)
-    for extra, name in (((), "cr_pressure"), (("--field", "density"), "density")):
+    for extra, name in (((), "cosmic_ray_pressure"), (("--field", "density"), "density")):
         res = crplugin("plot", path, *extra)
         assert res.returncode == 0, res.stderr
         png = res.stdout.strip().splitlines()[-1].removeprefix("wrote ").strip()
