@@ -137,14 +137,18 @@ def test_plot_any_field_on_disk_to_a_chosen_png(tmp_path):
     sim = Simulation(make_parameters(blob, None, blob.defaults(2, n=8)), blob, comm=MPI.COMM_SELF)
     path = str(tmp_path / "blob.00000.h5")
     io.write_output(path, sim)
+    from crplugin import analysis
     on_disk = io.output_info(path)["units"]
+    (tmp_path / "elsewhere").mkdir()
     for name in ("dlnB_dt", "stream_speed", "cooling_rate"):
         assert name in on_disk, name
         png = str(tmp_path / "elsewhere" / f"{name}.png")
-        os.makedirs(os.path.dirname(png), exist_ok=True)
-        res = crplugin("plot", path, "--field", name, "-o", png)
-        assert res.returncode == 0, res.stderr
-        assert res.stdout.strip().splitlines()[-1] == f"wrote {png}"
+        if name == "dlnB_dt":  # one through the command line, the others in this process (faster)
+            res = crplugin("plot", path, "--field", name, "-o", png)
+            assert res.returncode == 0, res.stderr
+            assert res.stdout.strip().splitlines()[-1] == f"wrote {png}"
+        else:
+            assert analysis.quicklook(path, field=name, png=png) == png
         with open(png, "rb") as fh:
             assert fh.read(8) == b"\x89PNG\r\n\x1a\n"
 
