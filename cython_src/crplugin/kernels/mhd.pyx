@@ -623,11 +623,13 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
     cdef bint along = w.strides[3] <= w.strides[2]
     cdef Py_ssize_t chunk = 1 if along else 16
     cdef Py_ssize_t a2, a1, a1c, r, nr, i, f, m, flo, fhi, o, t, nout, nin
-    cdef double[:, :, ::1] qs = np.zeros((chunk, nq, n))
-    cdef double[:, :, ::1] fs = np.zeros((chunk, nvar + 2, n + 1))   # fluxes, then the two face EMFs
+    cdef double[:, :, ::1] qs = np.zeros((chunk, n, nq))
+    cdef double[:, :, ::1] fs = np.zeros((chunk, n + 1, nvar + 2))   # fluxes, then the two face EMFs
     cdef double[:, ::1] bns = np.zeros((chunk, n + 1))                # face-normal field
-    cdef double[:, ::1] ql = np.zeros((nq, n + 1))
-    cdef double[:, ::1] qr = np.zeros((nq, n + 1))
+    # (buffers are [cell or face, variable]: the Riemann solver reads one face's states at
+    # once, and rows of a long pencil never fall into the same cache set)
+    cdef double[:, ::1] ql = np.zeros((n + 1, nq))
+    cdef double[:, ::1] qr = np.zeros((n + 1, nq))
     cdef double wl[NWAVE]
     cdef double wr[NWAVE]
     cdef double fx[NWAVE]
@@ -647,30 +649,42 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
           a1c = a1lo
           while a1c <= a1hi:
             nr = min(chunk, a1hi + 1 - a1c)
-            # load the chunk in rotated order
-            nout, nin = (nr, n) if along else (n, nr)
-            for o in range(nout):
-                for t in range(nin):
-                    if along:
-                        r = o
-                        i = t
-                    else:
-                        r = t
-                        i = o
+            # load the chunk in rotated order (the two loop orders differ only in which index
+            # runs fastest: the one that is contiguous in memory)
+            if along:
+                for r in range(nr):
+                  for i in range(n):
                     a1 = a1c + r
-                    qs[r, QDN, i] = w[IDN, a2, a1, i]
-                    qs[r, QVN, i] = w[ivn, a2, a1, i]
-                    qs[r, QVT1, i] = w[ivt1, a2, a1, i]
-                    qs[r, QVT2, i] = w[ivt2, a2, a1, i]
-                    qs[r, QPR, i] = w[IEN, a2, a1, i]
+                    qs[r, i, QDN] = w[IDN, a2, a1, i]
+                    qs[r, i, QVN] = w[ivn, a2, a1, i]
+                    qs[r, i, QVT1] = w[ivt1, a2, a1, i]
+                    qs[r, i, QVT2] = w[ivt2, a2, a1, i]
+                    qs[r, i, QPR] = w[IEN, a2, a1, i]
                     if mhd:
-                        qs[r, QBT1, i] = bt1[a2, a1, i]
-                        qs[r, QBT2, i] = bt2[a2, a1, i]
+                        qs[r, i, QBT1] = bt1[a2, a1, i]
+                        qs[r, i, QBT2] = bt2[a2, a1, i]
                     else:
-                        qs[r, QBT1, i] = 0.0
-                        qs[r, QBT2, i] = 0.0
+                        qs[r, i, QBT1] = 0.0
+                        qs[r, i, QBT2] = 0.0
                     for m in range(NHYDRO, nvar):
-                        qs[r, NWAVE + m - NHYDRO, i] = w[m, a2, a1, i]
+                        qs[r, i, NWAVE + m - NHYDRO] = w[m, a2, a1, i]
+            else:
+                for i in range(n):
+                  for r in range(nr):
+                    a1 = a1c + r
+                    qs[r, i, QDN] = w[IDN, a2, a1, i]
+                    qs[r, i, QVN] = w[ivn, a2, a1, i]
+                    qs[r, i, QVT1] = w[ivt1, a2, a1, i]
+                    qs[r, i, QVT2] = w[ivt2, a2, a1, i]
+                    qs[r, i, QPR] = w[IEN, a2, a1, i]
+                    if mhd:
+                        qs[r, i, QBT1] = bt1[a2, a1, i]
+                        qs[r, i, QBT2] = bt2[a2, a1, i]
+                    else:
+                        qs[r, i, QBT1] = 0.0
+                        qs[r, i, QBT2] = 0.0
+                    for m in range(NHYDRO, nvar):
+                        qs[r, i, NWAVE + m - NHYDRO] = w[m, a2, a1, i]
             if mhd:
                 nout, nin = (nr, n + 1) if along else (n + 1, nr)
                 for o in range(nout):
@@ -684,33 +698,33 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
                         bns[r, f] = bn[a2, a1c + r, f]
             for r in range(nr):
                 a1 = a1c + r
-                # reconstruct: ql[:, f] from cell f-1, qr[:, f] from cell f
+                # reconstruct: ql[f, :] from cell f-1, qr[f, :] from cell f
                 if order == 1:
-                    for m in range(nq):
-                        for i in range(n):
-                            ql[m, i + 1] = qs[r, m, i]
-                            qr[m, i] = qs[r, m, i]
+                    for i in range(n):
+                        for m in range(nq):
+                            ql[i + 1, m] = qs[r, i, m]
+                            qr[i, m] = qs[r, i, m]
                 elif uniform:
-                    for m in range(nq):
-                        for i in range(1, n - 1):
-                            dq = _slope(qs[r, m, i] - qs[r, m, i - 1], qs[r, m, i + 1] - qs[r, m, i], limiter)
-                            ql[m, i + 1] = qs[r, m, i] + 0.5 * dq
-                            qr[m, i] = qs[r, m, i] - 0.5 * dq
+                    for i in range(1, n - 1):
+                        for m in range(nq):
+                            dq = _slope(qs[r, i, m] - qs[r, i - 1, m], qs[r, i + 1, m] - qs[r, i, m], limiter)
+                            ql[i + 1, m] = qs[r, i, m] + 0.5 * dq
+                            qr[i, m] = qs[r, i, m] - 0.5 * dq
                 else:
-                    for m in range(nq):
-                        for i in range(1, n - 1):
+                    for i in range(1, n - 1):
+                        for m in range(nq):
                             hl = 0.5 * (dxs[i - 1] + dxs[i])       # centre-to-centre distances
                             hr = 0.5 * (dxs[i] + dxs[i + 1])
                             dq = 0.5 * dxs[i] * _slope_nonuniform(
-                                (qs[r, m, i] - qs[r, m, i - 1]) / hl, (qs[r, m, i + 1] - qs[r, m, i]) / hr,
+                                (qs[r, i, m] - qs[r, i - 1, m]) / hl, (qs[r, i + 1, m] - qs[r, i, m]) / hr,
                                 hl, hr, limiter)
-                            ql[m, i + 1] = qs[r, m, i] + dq
-                            qr[m, i] = qs[r, m, i] - dq
+                            ql[i + 1, m] = qs[r, i, m] + dq
+                            qr[i, m] = qs[r, i, m] - dq
                 # Riemann problem at each face
                 for f in range(flo, fhi + 1):
                     for m in range(NWAVE):
-                        wl[m] = ql[m, f]
-                        wr[m] = qr[m, f]
+                        wl[m] = ql[f, m]
+                        wr[m] = qr[f, m]
                     wl[QDN] = fmax(wl[QDN], dfloor)
                     wr[QDN] = fmax(wr[QDN], dfloor)
                     wl[QPR] = fmax(wl[QPR], pfloor)
@@ -727,37 +741,40 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
                         else:
                             riemann_hlle(wl, wr, bx, gamma, fx)
                     elif solver == RS_HLLC:
-                        riemann_hllc(wl, wr, gamma, fx)
+                        _hllc(wl, wr, gamma, fx)
                     else:
                         riemann_hlle(wl, wr, 0.0, gamma, fx)
-                    fs[r, IDN, f] = fx[QDN]
-                    fs[r, ivn, f] = fx[QVN]
-                    fs[r, ivt1, f] = fx[QVT1]
-                    fs[r, ivt2, f] = fx[QVT2]
-                    fs[r, IEN, f] = fx[QPR]
-                    fs[r, nvar, f] = fx[QBT2]        # E_t1
-                    fs[r, nvar + 1, f] = -fx[QBT1]   # E_t2
+                    fs[r, f, IDN] = fx[QDN]
+                    fs[r, f, ivn] = fx[QVN]
+                    fs[r, f, ivt1] = fx[QVT1]
+                    fs[r, f, ivt2] = fx[QVT2]
+                    fs[r, f, IEN] = fx[QPR]
+                    fs[r, f, nvar] = fx[QBT2]        # E_t1
+                    fs[r, f, nvar + 1] = -fx[QBT1]   # E_t2
                     for m in range(NHYDRO, nvar):
                         if fx[QDN] >= 0.0:
-                            fs[r, m, f] = fx[QDN] * ql[NWAVE + m - NHYDRO, f]
+                            fs[r, f, m] = fx[QDN] * ql[f, NWAVE + m - NHYDRO]
                         else:
-                            fs[r, m, f] = fx[QDN] * qr[NWAVE + m - NHYDRO, f]
-            # store the slab
-            nout, nin = (nr, fhi - flo + 1) if along else (fhi - flo + 1, nr)
-            for o in range(nout):
-                for t in range(nin):
-                    if along:
-                        r = o
-                        f = flo + t
-                    else:
-                        r = t
-                        f = flo + o
+                            fs[r, f, m] = fx[QDN] * qr[f, NWAVE + m - NHYDRO]
+            # store the chunk
+            if along:
+                for r in range(nr):
+                  for f in range(flo, fhi + 1):
                     a1 = a1c + r
                     for m in range(nvar):
-                        flx[m, a2, a1, f] = fs[r, m, f]
+                        flx[m, a2, a1, f] = fs[r, f, m]
                     if mhd:
-                        emf1[a2, a1, f] = fs[r, nvar, f]
-                        emf2[a2, a1, f] = fs[r, nvar + 1, f]
+                        emf1[a2, a1, f] = fs[r, f, nvar]
+                        emf2[a2, a1, f] = fs[r, f, nvar + 1]
+            else:
+                for f in range(flo, fhi + 1):
+                  for r in range(nr):
+                    a1 = a1c + r
+                    for m in range(nvar):
+                        flx[m, a2, a1, f] = fs[r, f, m]
+                    if mhd:
+                        emf1[a2, a1, f] = fs[r, f, nvar]
+                        emf2[a2, a1, f] = fs[r, f, nvar + 1]
             a1c += chunk
 
 
