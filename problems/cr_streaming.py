@@ -22,7 +22,6 @@ from crplugin.params import Param
 from crplugin.state import IDN, IEC, IEN
 
 NAME = "cr_streaming"
-GAMMA_C = 4.0 / 3.0
 
 PARAMS = {
     "rho": Param(1.0, "gas density", positive=True),
@@ -76,6 +75,7 @@ def analyse(outdir, params):
     from crplugin.problems.shock_tube import code_fields
 
     p = params.section("problem")
+    gamma_c = params["cr.gamma_c"]
     f, info = code_fields(outdir, params, name=NAME)
     t = info["time"]
     x = centres(params, 0)
@@ -93,7 +93,7 @@ def analyse(outdir, params):
     result = {"time": t, "v_A": va, "front": float(front), "front_theory": float(x_f),
               "front_error_cells": float((front - x_f) / dx),
               "plateau_max_deviation": float(np.abs(e[behind] / e0 - 1.0).max()) if behind.any() else float("nan"),
-              "flux_over_streaming_flux": float(np.mean(flux[behind] / (va * GAMMA_C * e[behind])))
+              "flux_over_streaming_flux": float(np.mean(flux[behind] / (va * gamma_c * e[behind])))
               if behind.any() else float("nan"),
               "L1_error_rel": float(np.mean(np.abs(e - theory)) / e0),
               "max_ahead_of_front": float(e[x > x_f + 0.5].max() / e0) if (x > x_f + 0.5).any() else 0.0}
@@ -104,7 +104,7 @@ def analyse(outdir, params):
     ax[0].set_ylabel(r"$E_c$")
     ax[0].legend(fontsize=8)
     ax[1].plot(x, flux, ".", ms=3, label=r"$F_c$")
-    ax[1].plot(x, va * GAMMA_C * e, "k-", lw=1, label=r"$v_A (E_c + P_c)$")
+    ax[1].plot(x, va * gamma_c * e, "k-", lw=1, label=r"$v_A (E_c + P_c)$")
     ax[1].set_xlabel("x")
     ax[1].legend(fontsize=8)
     fig.suptitle(f"CR streaming, t = {t:g}: front {front:.4g} (v_A t = {x_f:.4g})", fontsize=9)

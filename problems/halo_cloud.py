@@ -37,7 +37,6 @@ from crplugin.state import IDN, IEC, IEN
 from crplugin.units import CodeUnits
 
 NAME = "halo_cloud"
-GAMMA_C = 4.0 / 3.0
 
 UNITS = {"units.length": KPC, "units.time": MYR, "units.mass": M_P * KPC**3}
 
@@ -133,7 +132,7 @@ def initialise(sim):
     s.u[IEN] = p["p_gas"] / u.pressure / (gamma - 1.0) + 0.5 * bx**2
     s.bf[0][:] = bx
     s.update_bcc()
-    s.cr[IEC] = p["p_cr_init"] / u.pressure / (GAMMA_C - 1.0)
+    s.cr[IEC] = p["p_cr_init"] / u.pressure / (sim.params["cr.gamma_c"] - 1.0)
 
 
 def inflow_pressure(p, t):
@@ -144,7 +143,7 @@ def inflow_pressure(p, t):
 
 def boundary_functions(sim):
     p = sim.params.section("problem")
-    to_code = 1.0 / sim.units.pressure / (GAMMA_C - 1.0)
+    to_code = 1.0 / sim.units.pressure / (sim.params["cr.gamma_c"] - 1.0)
 
     def inflow(state, axis, side):
         # E_c held in the inner ghosts (ramped); the CR flux is copied from the first cell
@@ -166,11 +165,11 @@ def _outputs(outdir):
     return paths
 
 
-def bottleneck_prediction(v_a, p_up):
+def bottleneck_prediction(v_a, p_up, gamma_c):
     """Steady streaming P_c along a field line (flow along +x): P_c v_A^gamma_c is conserved
     where v_A rises along the flow, P_c stays flat where it has fallen (the bottleneck):
     P_c = p_up (min_{x' <= x} v_A / v_A)^gamma_c."""
-    return p_up * (np.minimum.accumulate(v_a) / v_a) ** GAMMA_C
+    return p_up * (np.minimum.accumulate(v_a) / v_a) ** gamma_c
 
 
 def _line_index(params, axis, coord):
@@ -192,6 +191,7 @@ def analyse(outdir, params):
     from crplugin.problems._common import centres
 
     p = params.section("problem")
+    gamma_c = params["cr.gamma_c"]
     u = CodeUnits(params["units.length"], params["units.mass"], params["units.time"])
     shape = tuple(params[f"mesh.n{a}"] for a in "xyz")
     ndim = sum(n > 1 for n in shape)
@@ -217,7 +217,7 @@ def analyse(outdir, params):
     # the field line through the cloud centre (the last output)
     j, k = _line_index(params, 1, p["cloud_y"]), _line_index(params, 2, p["cloud_z"])
     rho_l = f["density"][k, j]
-    pc_l = f["cr_energy_density"][k, j] * (GAMMA_C - 1.0)
+    pc_l = f["cr_energy_density"][k, j] * (gamma_c - 1.0)
     bmag = np.sqrt(sum(f[f"magnetic_field_{a}"][k, j] ** 2 for a in "xyz"))
     va_l = bmag / np.sqrt(4.0 * math.pi * rho_l)
     # upstream of the cloud: from 3 cloud edge widths past x_min to 3 widths before the front,
@@ -229,7 +229,7 @@ def analyse(outdir, params):
     p_in = inflow_pressure(p, t_end)
     pc_up = pc_l[up]
     p_up = float(np.mean(pc_up)) if up.any() else float("nan")
-    pred = bottleneck_prediction(va_l, p_in)
+    pred = bottleneck_prediction(va_l, p_in, gamma_c)
     i_peak = int(np.argmin(va_l))
     x_back = x[i_peak] + p["cloud_radius"] + 3.0 * p["cloud_edge"]
     down = x > x_back
@@ -240,9 +240,9 @@ def analyse(outdir, params):
     background = n_h * p["heating_per_H"]
     temp = p["mu"] * M_P * f["pressure"] / (f["density"] * K_B)
     st, pa = f["streaming_heating"], f["pa_heating"]
-    reached = (temp >= p["t_cold"]) & (f["cr_energy_density"] * (GAMMA_C - 1.0) > 0.01 * p_in)
+    reached = (temp >= p["t_cold"]) & (f["cr_energy_density"] * (gamma_c - 1.0) > 0.01 * p_in)
     nreach = max(int(reached.sum()), 1)
-    p_c = f["cr_energy_density"] * (GAMMA_C - 1.0)
+    p_c = f["cr_energy_density"] * (gamma_c - 1.0)
     v_a = np.sqrt(sum(f[f"magnetic_field_{a}"] ** 2 for a in "xyz") / (4.0 * math.pi * f["density"]))
     result = {
         "time": float(t_end),
