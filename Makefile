@@ -8,9 +8,10 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 export OMP_NUM_THREADS ?= 1
 export MPLBACKEND ?= Agg
 
-KERNELS := $(wildcard cython_src/crplugin/kernels/*.pyx cython_src/crplugin/kernels/*.pxd)
+KERNELS := $(wildcard cython_src/crplugin/kernels/*.pyx cython_src/crplugin/kernels/*.pxd \
+                     crplugin/include/*.h crplugin/include/crplugin/*.h)
 
-.PHONY: run demo test install bench clean
+.PHONY: run demo test drill install bench clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -33,6 +34,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# the long fault drill (kills, restarts, bad input; serial and 2 ranks) with its table;
+# make test runs the quick one (tests/reliability/test_drill.py)
+drill: $(STAMP)
+	$(PY) tests/reliability/drill.py --soak
 
 bench: $(STAMP)
 	$(PY) benchmarks/closures.py

@@ -336,13 +336,15 @@ _QUICKLOOK_1D = ("density", "pressure", "velocity_x", "magnetic_field_x", "magne
                  "cr_pressure", "cr_flux_x")
 
 
-def quicklook(path, field=None):
-    """A quick-look PNG of an output, written next to it; returns its path.
+def quicklook(path, field=None, png=None):
+    """A quick-look PNG of an output, written to ``png`` (default: next to the output); returns its path.
 
     1D: the main fields (density, pressure, velocity_x, magnetic field,
     CR pressure and flux, those present) against x, one panel each, or only
     ``field``.  2D/3D: a slice through the domain centre normal to z of
     ``field`` (default: ``cr_pressure`` if the run has CRs, else ``density``).
+    ``field`` is any field on disk (``("gdf", name)``) or any ``("gas", name)``
+    field yt derives.
 
     Raises
     ------
@@ -357,20 +359,24 @@ def quicklook(path, field=None):
     level = yt_log.level
     yt_log.setLevel(logging.WARNING)  # a command-line tool: no yt INFO lines around "wrote ..."
     try:
-        return _quicklook(path, field)
+        return _quicklook(path, field, png)
     finally:
         yt_log.setLevel(level)
 
 
-def _quicklook(path, field):
+def _quicklook(path, field, png):
     import os
 
     ds = load(path)
     known = sorted({f for t, f in ds.derived_field_list if t == "gas"})
-    if field is not None and field not in known:
-        ours = [f for f in known if f in output_info(path)["units"] or f in _ADDED]
+    on_disk = sorted(output_info(path)["units"])
+    if field is not None and field not in known and field not in on_disk:
+        ours = sorted(set(on_disk) | {f for f in known if f in _ADDED})
         raise ValueError(f"{path}: no field '{field}'; fields: {', '.join(ours)} "
                          f"(or any other ('gas', name) field yt derives)")
+
+    def key(f):  # yt's ("gas", name) where it exists, else the raw on-disk ("gdf", name)
+        return ("gas", f) if f in known else ("gdf", f)
     stem = os.path.splitext(str(path))[0]
     if ds.dimensionality == 1:
         fields = [field] if field else [f for f in _QUICKLOOK_1D if f in known]
@@ -379,7 +385,7 @@ def _quicklook(path, field):
         fig = Figure(figsize=(6.0, 1.8 * len(fields) + 0.8), layout="constrained")
         axes = fig.subplots(len(fields), 1, sharex=True, squeeze=False)[:, 0]
         for ax, f in zip(axes, fields):
-            y = cg["gas", f][:, 0, 0]
+            y = cg[key(f)][:, 0, 0]
             ax.plot(x, y.d, lw=1.2)
             ax.set_ylabel(f"{f}\n[{y.units}]", fontsize=8)
             if np.all(y.d > 0) and y.d.max() > 100 * y.d.min():
@@ -387,9 +393,9 @@ def _quicklook(path, field):
         axes[-1].set_xlabel("x [code length]")
         axes[0].set_title(f"{os.path.basename(str(path))}: t = {float(ds.current_time.d):.6g} (code time)",
                           fontsize=9)
-        out = f"{stem}_quicklook.png"
+        out = png or f"{stem}_quicklook.png"
         fig.savefig(out, dpi=100)
         return out
     if field is None:
         field = "cr_pressure" if "cr_pressure" in known else "density"
-    return slice_plot(ds, field, axis="z", out=f"{stem}_quicklook_{field}.png")
+    return slice_plot(ds, key(field), axis="z", out=png or f"{stem}_quicklook_{field}.png")

@@ -20,7 +20,10 @@ Checkpoints
     :func:`write_checkpoint` / :func:`read_checkpoint` keep everything needed
     to continue bit for bit on the same decomposition: the conserved
     variables, face fields, cell-centred field and CRs *with* ghosts, time,
-    cycle, and the simulation's ``checkpoint_extra()`` dictionary.
+    cycle, the simulation's ``checkpoint_extra()`` dictionary and the run
+    loop's own state (output schedule, steady-state detector).  They are
+    HDF5 files named ``NAME.NNNNN.chk`` (:func:`checkpoint_path`), so that a
+    glob for outputs (``NAME.*.h5``) never picks one up.
 
 Parallel writes
     h5py from PyPI has no parallel HDF5, so the ranks write one after the
@@ -29,18 +32,24 @@ Parallel writes
     orders the turns and tells every rank whether a turn failed).
 
 Atomicity
-    Every file is written under a temporary name in the destination
-    directory and moved to its final name with :func:`os.replace` only once
-    every rank's part is complete: a crash leaves the previous file (if any)
-    intact and never a partial file under the final name.
+    Every file is written under a temporary name ``.NAME.tmp-XXXX`` in the
+    destination directory and moved to its final name with :func:`os.replace`
+    only once every rank's part is complete: a crash leaves the previous file
+    (if any) intact and never a partial file under the final name.  A run
+    killed while writing leaves its temporary file behind;
+    :func:`remove_leftovers` deletes them at the next start in that folder.
 
 Errors
     A missing, unreadable, corrupt or foreign file raises
-    :class:`OutputError` (a ``ValueError``) with one clear message.
+    :class:`OutputError` (a ``ValueError``) with one clear message; so does a
+    file that cannot be written (disk full, read-only folder, a file where a
+    folder should be), naming the path and the cause.
 """
+import glob
 import json
 import math
 import os
+import re
 import uuid
 import warnings
 
@@ -52,8 +61,9 @@ from crplugin.units import CodeUnits
 
 __all__ = [
     "OutputError", "write_output", "read_output", "output_info", "read_parameters",
-    "write_checkpoint", "read_checkpoint",
+    "write_checkpoint", "read_checkpoint", "checkpoint_info", "checkpoint_path", "output_path",
     "append_history", "read_history", "truncate_history",
+    "prepare_folder", "remove_leftovers", "PeerError",
 ]
 
 FORMAT_VERSION = 1
@@ -61,7 +71,91 @@ _BC_CODES = {"periodic": 0, "reflecting": 1, "outflow": 2, "user": 3}
 
 
 class OutputError(ValueError):
-    """A crplugin output, checkpoint or history file cannot be read or used."""
+    """A crplugin output, checkpoint or history file cannot be read, written or used."""
+
+
+class PeerError(OutputError):
+    """Raised on the ranks where a collective file operation worked, because it failed on
+    another rank; that rank reports the cause (so the message is not printed twice)."""
+
+
+def output_path(outdir, basename, index):
+    """``OUTDIR/NAME.NNNNN.h5``: the yt (GDF) output number ``index``."""
+    return os.path.join(outdir, f"{basename}.{index:05d}.h5")
+
+
+def checkpoint_path(outdir, basename, index):
+    """``OUTDIR/NAME.NNNNN.chk``: checkpoint number ``index`` (HDF5 inside, not matched by ``*.h5``)."""
+    return os.path.join(outdir, f"{basename}.{index:05d}.chk")
+
+
+_TMP_GLOB = ".*.tmp-*"
+
+
+def _cause(exc):
+    """The system's reason for an OSError, also when h5py wraps it in HDF5 text."""
+    code = getattr(exc, "errno", None)
+    if code is None:
+        m = re.search(r"errno = (\d+)", str(exc))
+        code = int(m.group(1)) if m else None
+    if code:
+        return os.strerror(code)
+    text = str(exc).split("(")[0].strip()
+    return text or type(exc).__name__
+
+
+def _write_error(path, exc):
+    return OutputError(f"cannot write {path}: {_cause(exc)}")
+
+
+def prepare_folder(outdir):
+    """Create ``outdir`` if needed and make sure files can be written there.
+
+    Raises :class:`OutputError` with one line naming the path and the cause
+    (exists and is not a folder, permission denied, read-only file system,
+    no space left).
+    """
+    outdir = os.fspath(outdir)
+    if os.path.exists(outdir) and not os.path.isdir(outdir):
+        raise OutputError(f"output folder {outdir}: exists and is not a folder")
+    try:
+        os.makedirs(outdir, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise OutputError(f"output folder {outdir}: a part of the path is not a folder") from None
+    except OSError as exc:
+        raise OutputError(f"output folder {outdir}: cannot create it ({_cause(exc)})") from None
+    probe = os.path.join(outdir, f".crplugin.tmp-{uuid.uuid4().hex[:12]}")
+    try:
+        with open(probe, "wb") as fh:
+            fh.write(b"\0" * 4096)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        raise OutputError(f"output folder {outdir}: cannot write there ({_cause(exc)})") from None
+    finally:
+        try:
+            os.remove(probe)
+        except OSError:
+            pass
+
+
+def remove_leftovers(outdir):
+    """Delete the temporary files ``.NAME.tmp-XXXX`` a killed run left in ``outdir``.
+
+    They are never complete files (a finished file is moved to its final
+    name).  Returns the names removed; names that cannot be removed are
+    returned too, prefixed ``"not removed: "``.
+    """
+    done = []
+    for path in sorted(glob.glob(os.path.join(os.fspath(outdir), _TMP_GLOB))):
+        try:
+            os.remove(path)
+            done.append(os.path.basename(path))
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            done.append(f"not removed: {os.path.basename(path)} ({_cause(exc)})")
+    return done
 
 
 # ----------------------------------------------------------------------
@@ -96,7 +190,7 @@ def _agree(decomp, fn, what):
     if error is not None:
         raise error
     if nbad:
-        raise OutputError(f"{what} failed on {nbad} other rank(s); see their error messages")
+        raise PeerError(f"{what} failed on {nbad} other rank(s); see their error messages")
     return result
 
 
@@ -120,7 +214,7 @@ def _finish(decomp, tmp, path):
             finally:
                 os.close(fd)
             os.replace(tmp, path)
-    _agree(decomp, commit, f"moving the finished file to {path}")
+    _agree(decomp, _oserror_to_output_error(commit, path), f"moving the finished file to {path}")
 
 
 def _discard(decomp, tmp):
@@ -131,6 +225,18 @@ def _discard(decomp, tmp):
             pass
 
 
+def _oserror_to_output_error(fn, path):
+    """Call ``fn()``; an OSError (disk full, read-only, ...) becomes one OutputError line."""
+    def call():
+        try:
+            return fn()
+        except OutputError:
+            raise
+        except OSError as exc:
+            raise _write_error(path, exc) from None
+    return call
+
+
 def _rank_ordered(decomp, tmp, path, header, piece):
     """Rank 0 writes ``header(f)`` into a new ``tmp``; then each rank in turn ``piece(f)``; then rename."""
     try:
@@ -138,13 +244,13 @@ def _rank_ordered(decomp, tmp, path, header, piece):
             if decomp.rank == 0:
                 with h5py.File(tmp, "w") as f:
                     header(f)
-        _agree(decomp, first, f"writing the header of {path}")
+        _agree(decomp, _oserror_to_output_error(first, path), f"writing the header of {path}")
         for r in range(decomp.size):
             def turn():
                 if decomp.rank == r:
                     with h5py.File(tmp, "r+") as f:
                         piece(f)
-            _agree(decomp, turn, f"writing rank {r}'s block into {path}")
+            _agree(decomp, _oserror_to_output_error(turn, path), f"writing rank {r}'s block into {path}")
         _finish(decomp, tmp, path)
     except BaseException:
         _discard(decomp, tmp)
@@ -343,6 +449,8 @@ def write_output(path, sim):
         cr = f.create_group("crplugin")
         cr.attrs["nranks"] = decomp.size
         cr.attrs["dims"] = np.asarray(getattr(decomp, "dims", (1, 1, 1)), dtype=np.int64)
+        # the x1 faces [code length]: GDF cells are uniform, a log-spaced x1 is not
+        cr.create_dataset("x1_faces", data=grid.x1_faces(0))
         _write_parameters(cr.create_group("parameters"), params)
 
     def piece(f):
@@ -398,9 +506,17 @@ def output_info(path):
         }
 
 
-def read_parameters(path):
-    """The run parameters (flat ``"section.key" -> value`` dict) stored in an output or checkpoint."""
-    with _Reader(path, ("output", "checkpoint")) as f:
+def checkpoint_info(path):
+    """``(time, cycle, params)`` of a checkpoint, without reading its arrays."""
+    with _Reader(path, "checkpoint") as f:
+        return (float(f.attrs["time"]), int(f.attrs["cycle"]),
+                json.loads(_text(f["crplugin/parameters"].attrs["parameters_json"])))
+
+
+def read_parameters(path, kind=("output", "checkpoint")):
+    """The run parameters (flat ``"section.key" -> value`` dict) stored in an output or checkpoint
+    (``kind``: the kinds of file accepted)."""
+    with _Reader(path, kind) as f:
         return json.loads(_text(f["crplugin/parameters"].attrs["parameters_json"]))
 
 
@@ -482,14 +598,16 @@ def _layout(decomp, block):
     }
 
 
-def write_checkpoint(path, sim):
+def write_checkpoint(path, sim, run_state=None):
     """Write everything needed to continue ``sim`` bit for bit (collective, atomic).
 
     Per rank (group ``ranks/rank_<rank>``): ``u``, ``bf0..2``, ``bcc``,
-    ``cr`` with their ghost cells, ``time``, ``cycle`` and the dictionary
-    ``sim.checkpoint_extra()`` (numbers, strings, arrays, lists, None and
-    nested dicts).  The root stores the decomposition (ranks, dims, grid,
-    ghost width) that :func:`read_checkpoint` requires to match.
+    ``cr`` with their ghost cells, ``time``, ``cycle``, the dictionary
+    ``sim.checkpoint_extra()`` and this rank's ``run_state`` dictionary (the
+    run loop's output schedule and steady-state detector), both made of
+    numbers, strings, arrays, lists, None and nested dicts.  The root stores
+    the decomposition (ranks, dims, grid, ghost width) that
+    :func:`read_checkpoint` requires to match, and the run parameters.
     """
     decomp = _decomp(sim)
     block = getattr(sim, "block", None) or decomp.block
@@ -529,6 +647,8 @@ def write_checkpoint(path, sim):
         ex.attrs["py_type"] = "dict"
         for k, v in extra.items():
             _put(ex, str(k), v)
+        if run_state is not None:
+            _put(g, "run", dict(run_state))
 
     _rank_ordered(decomp, tmp, path, header, piece)
 
@@ -540,7 +660,7 @@ def _set(obj, name, value):
         pass
 
 
-def read_checkpoint(path, sim):
+def read_checkpoint(path, sim, with_run_state=False):
     """Restore ``sim`` from a checkpoint written on the same decomposition (collective).
 
     Arrays are copied into the existing ``sim.state`` arrays (ghosts
@@ -548,7 +668,9 @@ def read_checkpoint(path, sim):
     where writable); the stored extra dictionary is given to
     ``sim.restore_extra(d)``.  Raises :class:`OutputError` if the file is not
     a crplugin checkpoint or was written with another number of ranks,
-    block layout, grid or ghost width.  Returns the extra dictionary.
+    block layout, grid or ghost width.  Returns the extra dictionary, or
+    ``(extra, run_state)`` with ``with_run_state`` (``run_state`` None if the
+    checkpoint has none).
     """
     decomp = _decomp(sim)
     block = getattr(sim, "block", None) or decomp.block
@@ -577,17 +699,18 @@ def read_checkpoint(path, sim):
             for name, arr in arrays.items():
                 g[name].read_direct(arr)
             extra = _get(g["extra"])
+            run_state = _get(g["run"]) if "run" in g else None
             return (float(g.attrs["state_time"]), int(g.attrs["state_cycle"]),
-                    float(g.attrs["time"]), int(g.attrs["cycle"]), extra)
+                    float(g.attrs["time"]), int(g.attrs["cycle"]), extra, run_state)
 
-    st_time, st_cycle, time, cycle, extra = _agree(decomp, load, f"reading checkpoint {path}")
+    st_time, st_cycle, time, cycle, extra, run_state = _agree(decomp, load, f"reading checkpoint {path}")
     state.time, state.cycle = st_time, st_cycle
     _set(sim, "time", time)
     _set(sim, "cycle", cycle)
     restore = getattr(sim, "restore_extra", None)
     if restore is not None:
         restore(extra)
-    return extra
+    return (extra, run_state) if with_run_state else extra
 
 
 # ----------------------------------------------------------------------
@@ -636,10 +759,13 @@ def append_history(path, row, decomp=None):
             raise ValueError(f"history row does not match the columns of {path}: missing {missing}, "
                              f"unknown {extra}")
         names = header
-    with open(path, "a") as fh:
-        if new:
-            fh.write("# " + " ".join(names) + "\n")
-        fh.write(" ".join(_fmt(row[n]) for n in names) + "\n")
+    try:
+        with open(path, "a") as fh:
+            if new:
+                fh.write("# " + " ".join(names) + "\n")
+            fh.write(" ".join(_fmt(row[n]) for n in names) + "\n")
+    except OSError as exc:
+        raise _write_error(path, exc) from None
 
 
 def _parse(token):
@@ -710,7 +836,15 @@ def truncate_history(path, time, decomp=None, column="time"):
                     or float(tokens[c]) <= time:
                 if i == 0 or (tokens and len(tokens) == len(names)):
                     keep.append(line if line.endswith("\n") else line + "\n")
-    tmp = f"{path}.tmp-{uuid.uuid4().hex[:8]}"
-    with open(tmp, "w") as fh:
-        fh.writelines(keep)
-    os.replace(tmp, path)
+    d, base = os.path.split(os.path.abspath(path))
+    tmp = os.path.join(d, f".{base}.tmp-{uuid.uuid4().hex[:12]}")
+    try:
+        with open(tmp, "w") as fh:
+            fh.writelines(keep)
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
+        raise _write_error(path, exc) from None

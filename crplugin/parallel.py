@@ -37,9 +37,11 @@ import numpy as np
 from crplugin.boundaries import FIELD_GROUPS
 from crplugin.mesh import NGHOST, Block
 
-__all__ = ["Decomposition", "mpi_available"]
+__all__ = ["Decomposition", "mpi_available", "abort_quietly"]
 
 SIDES = ("inner", "outer")
+# the run parameters that choose the split, named in every error about it
+_HINT = "parameters mesh.ranks_x, mesh.ranks_y, mesh.ranks_z; 0 = let MPI choose"
 
 
 def _import_mpi():
@@ -48,6 +50,26 @@ def _import_mpi():
     except ImportError:  # pragma: no cover - mpi4py is a dependency
         return None
     return MPI
+
+
+def abort_quietly(code):
+    """End every rank of the run now, after this rank has printed its own error line.
+
+    Used when an error happened on some ranks only (the others would wait in
+    their next collective for ever).  MPICH's ``MPI_Abort`` prints a line of
+    its own; the rank's stdout and stderr are closed first so that the user
+    sees one line, ours.
+    """
+    MPI = _import_mpi()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if MPI is None or not MPI.Is_initialized() or MPI.COMM_WORLD.Get_size() == 1:
+        raise SystemExit(code)
+    import os
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    MPI.COMM_WORLD.Abort(code)
 
 
 def mpi_available():
@@ -167,55 +189,56 @@ class Decomposition:
     # ------------------------------------------------------------------
     # layout
     def _choose_dims(self, grid, size, dims, ng):
+        """Blocks along x, y, z: the ``dims`` given, a 0 in it (or no ``dims``) left to MPI."""
         active = self.active_axes
-        if dims is not None:
-            dims = tuple(int(d) for d in dims)
-            if len(dims) == len(active) and len(dims) != 3:
-                full = [1, 1, 1]
-                for a, d in zip(active, dims):
-                    full[a] = d
-                dims = tuple(full)
-            if len(dims) != 3:
-                raise ValueError(f"dims must give 3 numbers (x, y, z) or one per active axis "
-                                 f"({len(active)}), got {dims}")
-            if any(d < 1 for d in dims):
-                raise ValueError(f"dims must be positive, got {dims}")
-            for a in range(3):
-                if a not in active and dims[a] != 1:
-                    raise ValueError(f"dims {dims}: axis {'xyz'[a]} has one cell and cannot be split")
-            if int(np.prod(dims)) != size:
-                raise ValueError(f"dims {dims} make {int(np.prod(dims))} blocks but there are "
-                                 f"{size} MPI ranks")
+        if dims is None:
+            dims = (0, 0, 0)
+        dims = tuple(int(d) for d in dims)
+        if len(dims) == len(active) and len(dims) != 3:
+            full = [1, 1, 1]
+            for a, d in zip(active, dims):
+                full[a] = d
+            dims = tuple(full)
+        if len(dims) != 3:
+            raise ValueError(f"ranks per axis must be 3 numbers (x, y, z) or one per active axis "
+                             f"({len(active)}), got {dims}")
+        if any(d < 0 for d in dims):
+            raise ValueError(f"ranks per axis must be 0 (let MPI choose) or positive, got {dims} "
+                             f"({_HINT})")
+        for a in range(3):
+            if a not in active and dims[a] > 1:
+                raise ValueError(f"axis {'xyz'[a]} has one cell and cannot be split over {dims[a]} "
+                                 f"ranks ({_HINT})")
+        dims = tuple(1 if a not in active and dims[a] == 0 else dims[a] for a in range(3))
+        free = [a for a in active if dims[a] == 0]
+        fixed = int(np.prod([d for d in dims if d > 0]))
+        if size % fixed or (not free and fixed != size):
+            raise ValueError(f"{fixed} blocks along the fixed axes ({'x'.join(str(d or '?') for d in dims)}) "
+                             f"do not fit {size} MPI rank(s) ({_HINT})")
+        if not free:
             self._check_dims(grid, dims, ng)
             return dims
-
-        if not active:
-            if size != 1:
-                raise ValueError(f"a grid of one cell cannot be split over {size} ranks")
-            return (1, 1, 1)
+        rest = size // fixed
         if self.MPI is not None:
-            factors = list(self.MPI.Compute_dims(size, len(active)))
+            factors = list(self.MPI.Compute_dims(rest, len(free)))
         else:
-            factors = [size] + [1] * (len(active) - 1)
-        # largest factor to the longest axis; if that does not divide evenly,
+            factors = [rest] + [1] * (len(free) - 1)
+        # largest factor to the longest free axis; if that does not divide evenly,
         # the first permutation of the same factors that does
-        by_length = sorted(active, key=lambda a: -grid.shape[a])
-        candidates = []
-        for perm in itertools.permutations(factors):
-            d = [1, 1, 1]
+        by_length = sorted(free, key=lambda a: -grid.shape[a])
+        errors = []
+        for perm in dict.fromkeys(itertools.permutations(factors)):
+            d = list(dims)
             for a, f in zip(by_length, perm):
                 d[a] = f
-            candidates.append(tuple(d))
-        errors = []
-        for d in candidates:
             try:
-                self._check_dims(grid, d, ng)
-                return d
+                self._check_dims(grid, tuple(d), ng)
+                return tuple(d)
             except ValueError as exc:
                 errors.append(str(exc))
-        raise ValueError(f"cannot split the grid {grid.shape[:len(active)] if active else grid.shape} "
-                         f"over {size} ranks: {errors[0]}; choose another number of ranks or "
-                         f"pass dims=(nx_blocks, ny_blocks, nz_blocks)")
+        shape = " x ".join(str(grid.shape[a]) for a in active)
+        raise ValueError(f"cannot split the grid {shape} over {size} ranks: {errors[0]}; choose "
+                         f"another number of ranks or another split ({_HINT})")
 
     @staticmethod
     def _check_dims(grid, dims, ng):
@@ -350,6 +373,67 @@ class Decomposition:
                 off += view.size
             filled.add(side)
         return filled
+
+    def halo_exchanger(self, state):
+        """Halo exchange for the compiled CR step: ``fn(axis, with_gas)`` fills the sides
+        of ``state.cr`` (and ``state.u`` if ``with_gas``) along ``axis`` shared with another
+        rank; returns the set of sides filled.  Views and buffers are set up once, so a
+        call is a few copies and one Irecv/Isend pair per neighbour; the index ranges
+        (hence the bits) are those of :meth:`exchange`.  Local periodic axes are left
+        to the caller."""
+        plans = {}
+        blk = self.block
+
+        def make(axis, with_gas):
+            inner = blk.neighbours.get((axis, "inner"))
+            outer = blk.neighbours.get((axis, "outer"))
+            if blk.nghost(axis) == 0 or (inner is None and outer is None) or \
+                    (inner == self.rank and outer == self.rank):
+                return None
+            cell, _ = self._slabs(axis)
+            arrays = [state.cr] + ([state.u] if with_gas else [])
+            views = [[arr[_slab(arr, axis, cell[w])] for arr in arrays] for w in range(4)]
+            total = sum(v.size for v in views[1])
+            sides = []
+            # (neighbour, send views, recv views, recv tag, send tag, side)
+            TAG_OUTWARD, TAG_INWARD = 11 + 2 * axis, 12 + 2 * axis
+            if inner is not None:
+                sides.append((inner, views[0], views[1], TAG_OUTWARD, TAG_INWARD, "inner"))
+            if outer is not None:
+                sides.append((outer, views[2], views[3], TAG_INWARD, TAG_OUTWARD, "outer"))
+            out = []
+            for nb, send, recv, rtag, stag, side in sides:
+                sbuf, rbuf = np.empty(total), np.empty(total)
+                sv, rv, off = [], [], 0
+                for a, b in zip(send, recv):
+                    sv.append((a, sbuf[off:off + a.size].reshape(a.shape)))
+                    rv.append((b, rbuf[off:off + b.size].reshape(b.shape)))
+                    off += a.size
+                out.append((nb, sv, rv, sbuf, rbuf, rtag, stag, side))
+            return out
+
+        def exchange(axis, with_gas):
+            key = (axis, bool(with_gas))
+            if key not in plans:
+                plans[key] = make(axis, with_gas)
+            plan = plans[key]
+            if plan is None:
+                return set()
+            MPI = self.MPI
+            reqs = []
+            for nb, sv, rv, sbuf, rbuf, rtag, stag, side in plan:
+                reqs.append(self.comm.Irecv([rbuf, MPI.DOUBLE], source=nb, tag=rtag))
+            for nb, sv, rv, sbuf, rbuf, rtag, stag, side in plan:
+                for src, buf in sv:
+                    np.copyto(buf, src)
+                reqs.append(self.comm.Isend([sbuf, MPI.DOUBLE], dest=nb, tag=stag))
+            MPI.Request.Waitall(reqs)
+            for nb, sv, rv, sbuf, rbuf, rtag, stag, side in plan:
+                for dst, buf in rv:
+                    np.copyto(dst, buf)
+            return {p[-1] for p in plan}
+
+        return exchange
 
     # ------------------------------------------------------------------
     # collectives

@@ -8,6 +8,7 @@ overrides from the command line.  An unknown section or key is an error that
 lists the valid ones; a value of the wrong type is an error naming the key.
 The fully resolved parameters are stored in every output.
 """
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,10 +20,17 @@ class ParameterError(ValueError):
 
 @dataclass(frozen=True)
 class Param:
+    """One parameter: default (which also fixes its type), a one-line doc and its range.
+
+    ``positive``: value > 0; ``minimum``: value >= minimum.  A float is
+    refused if it is not finite, unless the default itself is (e.g. an
+    infinite ``time.dt_max`` meaning "no limit"); NaN is always refused.
+    """
     default: object
     doc: str
     choices: tuple = None
     positive: bool = False
+    minimum: float = None
 
 
 def _coerce(key, value, default):
@@ -39,10 +47,13 @@ def _coerce(key, value, default):
                 raise ValueError
             return bool(value)
         if kind is int:
-            if isinstance(value, float) and not value.is_integer():
+            # an integer must be written as one: 64.5 (and 64.0, 1e3, true) are refused, not truncated
+            if isinstance(value, bool) or isinstance(value, float):
                 raise ValueError
-            return int(float(value)) if isinstance(value, str) else int(value)
+            return int(value.strip()) if isinstance(value, str) else int(value)
         if kind is float:
+            if isinstance(value, bool):
+                raise ValueError
             return float(value)
         if kind is str:
             return str(value)
@@ -54,7 +65,12 @@ def _coerce(key, value, default):
         pass
     else:
         return value
-    raise ParameterError(f"parameter '{key}' expects a {kind.__name__}, got {value!r}")
+    raise ParameterError(f"parameter '{key}' expects {_KIND_NAMES.get(kind, 'a ' + kind.__name__)}, "
+                         f"got {value!r}")
+
+
+_KIND_NAMES = {int: "an integer", float: "a number", bool: "true or false", str: "a string",
+               list: "a comma-separated list", tuple: "a comma-separated list"}
 
 
 class Parameters(Mapping):
@@ -98,10 +114,15 @@ class Parameters(Mapping):
         sec, name = key.split(".", 1)
         spec = self.schema[sec][name]
         value = _coerce(key, value, spec.default)
+        if isinstance(value, float) and not math.isfinite(value):
+            if math.isnan(value) or math.isfinite(spec.default):
+                raise ParameterError(f"parameter '{key}' must be a finite number, got {value!r}")
         if spec.choices is not None and value not in spec.choices:
             raise ParameterError(f"parameter '{key}' must be one of {', '.join(map(str, spec.choices))}; got {value!r}")
         if spec.positive and not value > 0:
             raise ParameterError(f"parameter '{key}' must be positive, got {value!r}")
+        if spec.minimum is not None and not value >= spec.minimum:
+            raise ParameterError(f"parameter '{key}' must be at least {spec.minimum}, got {value!r}")
         self.values[key] = value
 
     def update(self, mapping):

@@ -28,17 +28,17 @@ GENERAL = {
         "ox2_bc": Param("periodic", "boundary at y max", choices=BC),
         "ix3_bc": Param("periodic", "boundary at z min", choices=BC),
         "ox3_bc": Param("periodic", "boundary at z max", choices=BC),
-        "ranks_x": Param(0, "MPI ranks along x (0 = let MPI choose)"),
-        "ranks_y": Param(0, "MPI ranks along y (0 = let MPI choose)"),
-        "ranks_z": Param(0, "MPI ranks along z (0 = let MPI choose)"),
+        "ranks_x": Param(0, "MPI ranks along x (0 = let MPI choose)", minimum=0),
+        "ranks_y": Param(0, "MPI ranks along y (0 = let MPI choose)", minimum=0),
+        "ranks_z": Param(0, "MPI ranks along z (0 = let MPI choose)", minimum=0),
     },
     "time": {
         "tlim": Param(1.0, "end time [code time]", positive=True),
-        "nlim": Param(-1, "maximum number of cycles (-1 = no limit)"),
+        "nlim": Param(-1, "maximum number of cycles (-1 = no limit)", minimum=-1),
         "cfl": Param(0.4, "Courant number of the MHD step", positive=True),
         "dt_max": Param(float("inf"), "largest step allowed [code time]", positive=True),
         "steady_tol": Param(0.0, "stop when max|d ln q/dt| of the evolved fields stays below this "
-                                 "(0 = run to tlim)"),
+                                 "(0 = run to tlim)", minimum=0),
         "steady_interval": Param(10.0, "simulated time between steady-state checks", positive=True),
     },
     "mhd": {
@@ -63,7 +63,7 @@ GENERAL = {
                           "Courant numbers sum to sqrt(gamma_c - 1) = 0.58)"),
         "max_subcycles": Param(1000, "CR sub-steps per MHD step at most", positive=True),
         "stream_scale": Param(0.0, "length h_c of the smooth sign tanh(h_c b.grad P_c / P_c) in "
-                                   "streaming [code length] (0: 1000 x the domain size)"),
+                                   "streaming [code length] (0: 1000 x the domain size)", minimum=0),
     },
     "units": {
         "length": Param(1.0, "code length unit [cm]", positive=True),
@@ -71,9 +71,9 @@ GENERAL = {
         "time": Param(1.0, "code time unit [s]", positive=True),
     },
     "output": {
-        "dt": Param(0.0, "time between yt (GDF) outputs (0 = only the last)"),
-        "dt_history": Param(0.0, "time between history rows (0 = every 10 cycles)"),
-        "dt_checkpoint": Param(0.0, "time between checkpoints (0 = only the last)"),
+        "dt": Param(0.0, "time between yt (GDF) outputs (0 = only the last)", minimum=0),
+        "dt_history": Param(0.0, "time between history rows (0 = every 10 cycles)", minimum=0),
+        "dt_checkpoint": Param(0.0, "time between checkpoints (0 = only the last)", minimum=0),
         "progress": Param(True, "show a progress bar on rank 0"),
     },
     "sources": {

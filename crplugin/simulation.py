@@ -234,9 +234,22 @@ class Simulation:
         return row
 
     def checkpoint_extra(self):
+        # source terms (and the CR integrator) that keep state between cycles expose
+        # checkpoint_state() -> dict and restore_state(dict)
+        keep = {t.name: t.checkpoint_state() for t in self.sources if hasattr(t, "checkpoint_state")}
+        if hasattr(self.cr, "checkpoint_state"):
+            keep["cr_integrator"] = self.cr.checkpoint_state()
         return {"dt": self.dt if self.dt is not None else -1.0,
-                "floors_hit": float(getattr(self.mhd, "floors_hit", 0))}
+                "floors_hit": float(getattr(self.mhd, "floors_hit", 0)),
+                "cr_substeps": int(self.cr_substeps), "sources": keep}
 
     def restore_extra(self, extra):
         self.dt = None if extra["dt"] < 0 else float(extra["dt"])
         self.mhd.floors_hit = int(extra["floors_hit"])
+        self.cr_substeps = int(extra.get("cr_substeps", 0))
+        keep = extra.get("sources", {})
+        for t in self.sources:
+            if hasattr(t, "restore_state") and t.name in keep:
+                t.restore_state(keep[t.name])
+        if hasattr(self.cr, "restore_state") and "cr_integrator" in keep:
+            self.cr.restore_state(keep["cr_integrator"])

@@ -5,6 +5,7 @@ import os
 import numpy as np
 
 from crplugin import io
+from crplugin.mesh import Block, Grid
 
 
 def latest_output(outdir, name):
@@ -16,11 +17,14 @@ def latest_output(outdir, name):
 
 
 def centres(params, axis):
-    """Cell centres along ``axis`` of the global grid, from the run parameters."""
-    tag = "xyz"[axis]
-    n = params[f"mesh.n{tag}"]
-    lo, hi = params[f"mesh.x{axis + 1}min"], params[f"mesh.x{axis + 1}max"]
-    return lo + (np.arange(n) + 0.5) * (hi - lo) / n
+    """Cell centres along ``axis`` of the global grid, from the run parameters (the mesh's
+    own definition, so log-spaced x1 grids come out right)."""
+    m = params.section("mesh") if hasattr(params, "section") else {
+        k.split(".", 1)[1]: v for k, v in params.items() if k.startswith("mesh.")}
+    grid = Grid((m["nx"], m["ny"], m["nz"]), (m["x1min"], m["x2min"], m["x3min"]),
+                (m["x1max"], m["x2max"], m["x3max"]), x1spacing=m.get("x1spacing", "uniform"),
+                geometry=m.get("geometry", "cartesian"), flux_tube_scale=m.get("flux_tube_scale") or None)
+    return Block(grid, ng=0).centres(axis)
 
 
 def read_last(outdir, name):

@@ -151,6 +151,7 @@ def boundary_functions(sim):
         blk = state.block
         ng = blk.nghost(0)
         state.cr[IEC][..., :ng] = inflow_pressure(p, state.time) * to_code
+    inflow.holds = {("cr", IEC)}   # what it prescribes: the compiled CR step holds it
 
     return {(0, "inner"): inflow}
 

@@ -11,6 +11,16 @@ the state in double precision and nothing else carries over between cycles,
 so any difference is a bug (a variable left out of the checkpoint, a
 counter restored wrongly, a time step computed differently after a restart).
 Serial, and on 2 ranks.
+
+Two cases that used to fail (issue 13) are checked on the CR bottleneck
+through the run loop, restarting from a checkpoint in the middle of an
+uninterrupted run:
+
+* outputs more frequent than checkpoints, neither on the other's times: the
+  restarted steps must be shortened to land on the same output times and
+  the outputs carry the same numbers (the output schedule is checkpointed);
+* a run stopped by its steady-state detector: the restarted run must stop at
+  the same time (the detector's last snapshot is checkpointed).
 """
 import os
 import shutil
@@ -21,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from crplugin import io
+from crplugin import io, problems
 from crplugin.run import run
 from crplugin.simulation import Simulation, make_parameters
 
@@ -52,9 +62,9 @@ def check_restart(tmp, comm=None):
 
     first = _sim(N // 2, comm)
     run(first, split_dir)
-    chk = os.path.join(tmp, "half.chk.h5")
+    chk = os.path.join(tmp, "half.chk")
     if rank == 0:
-        shutil.copy(os.path.join(split_dir, "blob.chk.h5"), chk)
+        shutil.copy(os.path.join(split_dir, "blob.00000.chk"), chk)
     if comm is not None:
         comm.Barrier()
     errors = []
@@ -111,6 +121,88 @@ def test_restart_two_ranks_bit_for_bit():
     tmp = comm.bcast(tempfile.mkdtemp(prefix="crp-restart-") if comm.rank == 0 else None)
     try:
         errors = check_restart(tmp, comm)
+    except Exception as exc:  # one rank failing must not leave the other in a collective
+        import traceback
+        traceback.print_exc()
+        comm.Abort(1)
+        raise exc
+    parallel_assert(not errors, "\n".join(errors))
+    comm.Barrier()
+    if comm.rank == 0:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# 32 cells, streaming only; outputs every 20, checkpoints every 50 (t = 60, 100, 160, 200, ...),
+# steady-state checks every 50 (t = 60, 120, 180, 240, ...: a restart at t = 200 must not move them)
+BOTTLENECK = ["mesh.nx=32", "output.dt=20", "output.dt_checkpoint=50", "time.steady_interval=50",
+              "time.steady_tol=1e-4", "output.progress=false"]
+
+
+def _bottleneck(comm):
+    problem = problems.load("bottleneck")
+    return Simulation(make_parameters(problem, problems.input_file("bottleneck"), BOTTLENECK), problem, comm=comm)
+
+
+def check_schedule_and_steady_state(tmp, comm, numbers=(0, 3)):
+    """Differences between the bottleneck run in one go and its restarts from checkpoints 0
+    (t = 60, on a steady-state check) and 3 (t = 200, between checks)."""
+    rank = comm.rank
+    whole_dir = os.path.join(tmp, "whole")
+    whole = _bottleneck(comm)
+    sw = run(whole, whole_dir)
+    errors = []
+    if sw["stop_reason"] != "steady state" or sw["time"] >= whole.params["time.tlim"]:
+        errors.append(f"the uninterrupted run did not stop at a steady state ({sw['stop_reason']}, "
+                      f"t = {sw['time']})")
+    for number in numbers:
+        split_dir = os.path.join(tmp, f"split{number}")
+        chk = os.path.join(tmp, f"bottleneck.{number:05d}.chk")
+        if rank == 0:
+            shutil.copytree(whole_dir, split_dir)
+            shutil.copy(os.path.join(whole_dir, f"bottleneck.{number:05d}.chk"), chk)
+            for name in os.listdir(split_dir):
+                # as if killed at t = 300, after output 15: the restart must write the later
+                # outputs again, at the same times, not number them after the last on disk
+                if name.endswith(".chk") or name.endswith(".h5") and int(name.split(".")[1]) > 15:
+                    os.remove(os.path.join(split_dir, name))
+        comm.Barrier()
+        second = _bottleneck(comm)
+        sr = run(second, split_dir, restart=chk)
+        if (second.time, second.cycle, sr["stop_reason"]) != (whole.time, whole.cycle, sw["stop_reason"]):
+            errors.append(f"from checkpoint {number}: restarted run stopped at t={second.time!r} (cycle "
+                          f"{second.cycle}, {sr['stop_reason']}), uninterrupted at t={whole.time!r} (cycle "
+                          f"{whole.cycle}, {sw['stop_reason']})")
+        if not np.array_equal(second.state.cr, whole.state.cr):
+            errors.append(f"from checkpoint {number}, rank {rank}: final CR state differs")
+        if rank == 0:
+            names_w = sorted(n for n in os.listdir(whole_dir) if n.endswith(".h5"))
+            names_r = sorted(n for n in os.listdir(split_dir) if n.endswith(".h5"))
+            if names_r != names_w:
+                errors.append(f"from checkpoint {number}: outputs {names_r} vs {names_w}")
+            for name in names_w:
+                if name in names_r:
+                    fw, iw = io.read_output(os.path.join(whole_dir, name))
+                    fr, ir = io.read_output(os.path.join(split_dir, name))
+                    if ir["time"] != iw["time"] or any(not np.array_equal(fr[k], fw[k]) for k in fw):
+                        errors.append(f"from checkpoint {number}: {name}: restarted t={ir['time']!r} vs "
+                                      f"t={iw['time']!r} or fields differ")
+    return errors
+
+
+def test_restart_schedule_and_steady_state_serial(tmp_path):
+    from mpi4py import MPI
+    errors = check_schedule_and_steady_state(str(tmp_path), MPI.COMM_SELF)
+    assert not errors, "\n".join(errors)
+
+
+@pytest.mark.parallel(2)
+def test_restart_schedule_and_steady_state_two_ranks():
+    from mpi4py import MPI
+    from pytest_mpi import parallel_assert
+    comm = MPI.COMM_WORLD
+    tmp = comm.bcast(tempfile.mkdtemp(prefix="crp-restart-") if comm.rank == 0 else None)
+    try:
+        errors = check_schedule_and_steady_state(tmp, comm, numbers=(0,))  # the harder case only
     except Exception as exc:  # one rank failing must not leave the other in a collective
         import traceback
         traceback.print_exc()

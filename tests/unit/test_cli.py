@@ -7,8 +7,10 @@ short (64 cells to t = 50: about 1 s).
 """
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -101,7 +103,13 @@ def test_run_writes_outputs_yt_opens(serial_run):
     np.testing.assert_allclose(cg["gas", "cr_pressure"].to("dyn/cm**2").d[:, 0, 0],
                                fields["cr_energy_density"][0, 0] / 3.0, rtol=1e-15)
     assert os.path.exists(os.path.join(out, "bottleneck.hst"))
-    assert os.path.exists(os.path.join(out, "bottleneck.chk.h5"))
+    # the checkpoint ends in .chk: a glob for outputs, and yt.load of it, never meet it
+    import glob
+    import yt
+    assert os.path.exists(os.path.join(out, "bottleneck.00000.chk"))
+    outputs = sorted(glob.glob(os.path.join(out, "*.h5")))
+    assert outputs and all(io.output_info(p)["cycle"] >= 0 for p in outputs)
+    assert yt.load(os.path.join(out, "bottleneck.*.h5"))[-1].current_time == ds.current_time
 
 
 def test_plot_makes_a_png(serial_run, tmp_path):
@@ -117,6 +125,34 @@ def test_plot_makes_a_png(serial_run, tmp_path):
         assert fh.read(8) == b"\x89PNG\r\n\x1a\n"
     res = crplugin("plot", path, "--field", "not_a_field")
     assert_one_line_error(res, "not_a_field", "cr_pressure", "density")
+
+
+def test_plot_any_field_on_disk_to_a_chosen_png(tmp_path):
+    """Fields a source term writes (here dlnB_dt, stream_speed, cooling_rate) are plottable,
+    and -o sends the PNG anywhere."""
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), os.pardir))
+    from helpers import blob
+    from crplugin.simulation import Simulation, make_parameters
+    from mpi4py import MPI
+    sim = Simulation(make_parameters(blob, None, blob.defaults(2, n=8)), blob, comm=MPI.COMM_SELF)
+    path = str(tmp_path / "blob.00000.h5")
+    io.write_output(path, sim)
+    on_disk = io.output_info(path)["units"]
+    for name in ("dlnB_dt", "stream_speed", "cooling_rate"):
+        assert name in on_disk, name
+        png = str(tmp_path / "elsewhere" / f"{name}.png")
+        os.makedirs(os.path.dirname(png), exist_ok=True)
+        res = crplugin("plot", path, "--field", name, "-o", png)
+        assert res.returncode == 0, res.stderr
+        assert res.stdout.strip().splitlines()[-1] == f"wrote {png}"
+        with open(png, "rb") as fh:
+            assert fh.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_version():
+    from crplugin import __version__
+    res = crplugin("--version")
+    assert res.returncode == 0 and res.stdout.strip() == f"crplugin {__version__}"
 
 
 @pytest.mark.parametrize("ndim", [2, 3])
@@ -164,8 +200,7 @@ def test_restart_from_the_command_line(tmp_path):
     assert crplugin(*steps, "-o", str(whole)).returncode == 0
     res = crplugin(*steps, "time.nlim=4", "-o", str(split))
     assert res.returncode == 0, res.stderr
-    chk = tmp_path / "half.chk.h5"
-    shutil.copy(split / "bottleneck.chk.h5", chk)
+    chk = split / "bottleneck.00000.chk"
     assert io.read_parameters(str(chk))["time.nlim"] == 4
     res = crplugin(*steps, "--restart", str(chk), "-o", str(split))
     assert res.returncode == 0, res.stderr
@@ -178,3 +213,58 @@ def test_restart_from_the_command_line(tmp_path):
         f"newest output {os.path.basename(last_output(split))} is at cycle {ir['cycle']}"
     for name in fw:
         assert np.array_equal(fr[name], fw[name]), name
+    # the restart wrote the next checkpoint number, and the numbering is the uninterrupted run's
+    assert sorted(os.listdir(split)) == sorted(os.listdir(whole) + ["bottleneck.00001.chk"])
+
+
+def test_restart_refuses_other_physics_and_a_finished_run(tmp_path):
+    out = tmp_path / "out"
+    assert crplugin(*RUN, "-o", str(out)).returncode == 0
+    chk = str(out / "bottleneck.00000.chk")
+    before = sorted(os.listdir(out))
+    res = crplugin(*RUN, "cr.v_max=50", "mesh.nx=32", "--restart", chk, "-o", str(out))
+    assert_one_line_error(res, "cr.v_max = 100.0 in the checkpoint, 50.0 now", "mesh.nx", "--allow-changed")
+    res = crplugin(*RUN, "--restart", chk, "-o", str(out))
+    assert_one_line_error(res, "t = 50", "time.tlim = 50", "nothing to do")
+    assert sorted(os.listdir(out)) == before, "a refused restart wrote files"
+    # a longer run, allowed explicitly, continues from t = 50
+    res = crplugin(*RUN, "time.tlim=60", "--restart", chk, "--allow-changed", "time.tlim", "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    assert io.read_output(last_output(out))[1]["time"] == 60.0
+
+
+def test_two_ranks_from_a_folder_holding_a_source_tree(tmp_path):
+    """Started from the folder above a clone (a ``crplugin/`` folder in the current directory),
+    the ranks must still import the installed package (they run ``python -P``)."""
+    (tmp_path / "crplugin" / "crplugin").mkdir(parents=True)
+    res = subprocess.run([os.path.join(BIN, "crplugin"), *RUN, "-n", "2", "-o", "out"], capture_output=True,
+                         text=True, env=ENV, cwd=tmp_path, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert "on 2 rank(s)" in res.stdout
+
+
+def test_split_errors_name_the_ranks_parameters(tmp_path):
+    """0 = let MPI choose on any axis; an impossible split names mesh.ranks_*, printed once."""
+    res = crplugin(*RUN, "mesh.nx=66", "-n", "4", "-o", "out", cwd=tmp_path)
+    assert_one_line_error(res, "mesh.ranks_x", "4 ranks")
+    res = crplugin(*RUN, "mesh.ranks_x=2", "mesh.ranks_y=0", "-n", "2", "-o", "out", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+
+
+@pytest.mark.parametrize("sig, code, words", [(signal.SIGINT, 130, "SIGINT"), (signal.SIGTERM, 143, "SIGTERM")])
+def test_signal_stops_with_one_line_and_a_checkpoint(sig, code, words, tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "crplugin", *RUN, "time.tlim=1e6", "time.dt_max=5",
+                             "output.progress=false", "-o", str(out)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=ENV)
+    deadline = time.time() + 120
+    while not (out / "bottleneck.hst").exists() and time.time() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=120)
+    lines = err.strip().splitlines()
+    assert proc.returncode == code and len(lines) == 1, err
+    assert words in lines[0] and "restart with: crplugin run bottleneck" in lines[0], err
+    chk = lines[0].split("--restart ")[1].strip()
+    assert io.read_parameters(chk)["time.tlim"] == 1e6

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st_
 
 from crplugin.boundaries import Boundaries
+from crplugin.kernels import cr_step as KS
 from crplugin.kernels import cr_transport as K
 from crplugin.mesh import Block, Grid
 from crplugin.solver.cr import CRIntegrator, streaming_heating
@@ -155,7 +156,7 @@ def _source_numpy(E, F, v, b, s_par, s_perp, vs, us, dt, vm, g):
     # F' + dt vm^2 S.(F' - g u E') = F*
     A[1:, 0] = -dt * vm ** 2 * g * S @ u
     A[1:, 1:] = np.eye(3) + dt * vm ** 2 * S
-    return np.linalg.solve(A, np.concatenate([[E], F]))
+    return np.linalg.solve(A, np.concatenate([[E], F])), np.linalg.cond(A)
 
 
 def _source_kernel(E, F, v, b, s_par, s_perp, vs, us, dt, vm, g):
@@ -163,7 +164,7 @@ def _source_kernel(E, F, v, b, s_par, s_perp, vs, us, dt, vm, g):
     cr = np.concatenate([[E], F]).reshape(4, 1, 1, 1).astype(float).copy()
     d_ec = np.zeros((1, 1, 1))
     d_fc = np.zeros((3, 1, 1, 1))
-    K.cr_source(cr, np.asarray(v, float).reshape(3, 1, 1, 1).copy(), np.asarray(b, float).reshape(3, 1, 1, 1).copy(),
+    KS.cr_source(cr, np.asarray(v, float).reshape(3, 1, 1, 1).copy(), np.asarray(b, float).reshape(3, 1, 1, 1).copy(),
                 one(s_par), one(s_perp), one(vs), one(us), dt, vm, g, 0, 1, 0, 1, 0, 1, d_ec, d_fc)
     return cr.ravel(), d_ec.ravel()[0], d_fc.ravel()
 
@@ -181,12 +182,14 @@ def test_implicit_source_matches_lab_frame_solve(E, F, v, b, lsp, lso, vs, extri
     b = np.asarray(b) / np.linalg.norm(b)
     vm, g, dt = 30.0, 4.0 / 3.0, 10.0 ** ldt
     args = (E, np.asarray(F), np.asarray(v), b, 10.0 ** lsp, 10.0 ** lso, vs, vs if extrinsic else 0.0, dt, vm, g)
-    ref = _source_numpy(*args)
+    ref, cond = _source_numpy(*args)
     got, d_ec, d_fc = _source_kernel(*args)
     if ref[0] < 0:          # the kernel keeps E >= 0 (not a solution of the linear system then)
         return
     scale = E + np.abs(F).sum()
-    np.testing.assert_allclose(got, ref, rtol=1e-10, atol=1e-11 * scale)
+    # two solves of the same system differ by ~ cond(A) x round-off (cond up to ~1e7 here)
+    rtol = max(1e-10, 1e-15 * cond)
+    np.testing.assert_allclose(got, ref, rtol=rtol, atol=rtol * 0.1 * scale)
     np.testing.assert_allclose(d_ec, got[0] - E, rtol=1e-12, atol=1e-14 * scale)
     np.testing.assert_allclose(d_fc, got[1:] - np.asarray(F), rtol=1e-12, atol=1e-14 * scale)
 

@@ -254,3 +254,72 @@ def test_clear_errors_on_foreign_or_corrupt_files(tmp_path):
         del f["ranks/rank_000000/u"]
     with pytest.raises(OutputError, match="'u' is missing"):
         io.read_checkpoint(chk, sim)
+
+
+def test_checkpoint_keeps_the_run_state(tmp_path):
+    """The run loop's state (schedule, steady-state snapshot) comes back with its types and bits."""
+    sim = FakeSim(shape=(8, 6))
+    snap = np.random.default_rng(1).random((5, 6, 8))
+    state = {"schedule": {"n_out": 7, "n_chk": 2, "next_hist": -1.0, "next_chk": 0.1 + 0.2},
+             "steady": {"last_time": 1.5, "rate": math.inf, "snapshot": {"0": snap}}}
+    path = tmp_path / "run.00002.chk"
+    io.write_checkpoint(path, sim, run_state=state)
+    _, got = io.read_checkpoint(path, FakeSim(shape=(8, 6), seed=5), with_run_state=True)
+    assert got["schedule"] == state["schedule"] and type(got["schedule"]["n_out"]) is int
+    assert got["steady"]["rate"] == math.inf
+    assert got["steady"]["snapshot"]["0"].tobytes() == snap.tobytes()
+    assert io.checkpoint_info(path)[:2] == (sim.time, sim.cycle)
+    # an output is not a checkpoint, and a checkpoint is not an output
+    io.write_output(tmp_path / "run.00000.h5", sim)
+    with pytest.raises(OutputError, match="expected a crplugin checkpoint"):
+        io.checkpoint_info(tmp_path / "run.00000.h5")
+    with pytest.raises(OutputError, match="expected a crplugin output"):
+        io.output_info(path)
+
+
+def test_checkpoints_are_not_matched_by_an_output_glob(tmp_path):
+    import glob
+    assert io.checkpoint_path(tmp_path, "halo", 3) == str(tmp_path / "halo.00003.chk")
+    assert io.output_path(tmp_path, "halo", 3) == str(tmp_path / "halo.00003.h5")
+    sim = FakeSim(shape=(8, 6))
+    io.write_output(io.output_path(tmp_path, "halo", 3), sim)
+    io.write_checkpoint(io.checkpoint_path(tmp_path, "halo", 3), sim)
+    assert glob.glob(str(tmp_path / "halo.*.h5")) == glob.glob(str(tmp_path / "*.h5")) == \
+        [io.output_path(tmp_path, "halo", 3)]
+
+
+def test_prepare_folder_one_line_causes(tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    with pytest.raises(OutputError, match=r"afile: exists and is not a folder"):
+        io.prepare_folder(afile)
+    with pytest.raises(OutputError, match=r"afile/sub: a part of the path is not a folder"):
+        io.prepare_folder(afile / "sub")
+    io.prepare_folder(tmp_path / "new" / "deep")
+    assert os.listdir(tmp_path / "new" / "deep") == []  # the probe file is gone
+    if os.path.exists("/dev/full"):  # a disk that is always full
+        with pytest.raises(OutputError, match="No space left on device"):
+            io.append_history("/dev/full", {"time": 0.0})
+
+
+def test_write_errors_name_the_path_and_the_cause(tmp_path, monkeypatch):
+    """An OSError inside h5py (disk full mid-write) becomes one line: path and the system's reason."""
+    def full(self, *a, **k):
+        raise OSError("Can't write data (file write failed: time = Sun Nov 29, filename = 'x', "
+                      "file descriptor = 5, errno = 28, error message = 'No space left on device', "
+                      "buf = 0x1, total write size = 8, bytes this sub-write = 8, offset = 0)")
+    monkeypatch.setattr(h5py.Group, "create_dataset", full)
+    path = tmp_path / "out.00001.h5"
+    with pytest.raises(OutputError) as err:
+        io.write_output(path, FakeSim(shape=(8, 6)))
+    assert str(err.value) == f"cannot write {path}: No space left on device"
+    assert os.listdir(tmp_path) == []
+
+
+def test_leftover_temporary_files_are_removed(tmp_path):
+    (tmp_path / ".run.00003.h5.tmp-0123456789ab").write_bytes(b"partial")
+    (tmp_path / ".run.00001.chk.tmp-ba9876543210").write_bytes(b"partial")
+    (tmp_path / "run.00002.h5").write_bytes(b"kept")
+    assert io.remove_leftovers(tmp_path) == [".run.00001.chk.tmp-ba9876543210", ".run.00003.h5.tmp-0123456789ab"]
+    assert os.listdir(tmp_path) == ["run.00002.h5"]
+    assert io.remove_leftovers(tmp_path) == []

@@ -31,10 +31,11 @@ cdef class SelfConfinementKappa(CoefficientKernel):
     def __init__(self, v_a, bmag, n_ion, gamma_damp, double C, double gamma_c, double e_to_ncr,
                  double length, double diffusivity, double L_max, double kappa_max):
         shape = np.shape(v_a)
-        self.v_a = np.ascontiguousarray(v_a, dtype=float)
-        self.bmag = np.ascontiguousarray(np.broadcast_to(bmag, shape), dtype=float)
-        self.n_ion = np.ascontiguousarray(np.broadcast_to(n_ion, shape), dtype=float)
-        self.gamma_damp = np.ascontiguousarray(np.broadcast_to(gamma_damp, shape), dtype=float)
+        # own writable copies (scalars broadcast to the cell shape)
+        self.v_a = np.array(v_a, dtype=float, order="C")
+        self.bmag = np.array(np.broadcast_to(bmag, shape), dtype=float, order="C")
+        self.n_ion = np.array(np.broadcast_to(n_ion, shape), dtype=float, order="C")
+        self.gamma_damp = np.array(np.broadcast_to(gamma_damp, shape), dtype=float, order="C")
         self.C, self.gm1, self.e_to_ncr = C, gamma_c - 1.0, e_to_ncr
         self.length, self.diffusivity = length, diffusivity
         self.L_max, self.kappa_max = L_max, kappa_max

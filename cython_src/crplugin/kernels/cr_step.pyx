@@ -113,6 +113,89 @@ cdef void _gradient(const double[:, :, :, ::1] cr, const double[:, :, :, ::1] bh
                 gpar[k, j, i] = bhat[0, k, j, i] * g1 + bhat[1, k, j, i] * g2 + bhat[2, k, j, i] * g3
 
 
+cdef void _source_cells(double[:, :, :, ::1] cr, const double[:, :, :, ::1] vel,
+                        const double[:, :, :, ::1] bhat,
+                        const double[:, :, ::1] s_par, const double[:, :, ::1] s_perp,
+                        const double[:, :, ::1] vs_par, const double[:, :, ::1] us_par,
+                        double dt, double v_m, double gamma_c,
+                        Py_ssize_t k0, Py_ssize_t k1, Py_ssize_t j0, Py_ssize_t j1,
+                        Py_ssize_t i0, Py_ssize_t i1,
+                        double[:, :, ::1] d_ec, double[:, :, :, ::1] d_fc) noexcept nogil:
+    # Cell-local backward-Euler update of the CR source terms (in place on cr), in the
+    # frame of b (JO18 section 3.2):
+    #   F' = F* - dt V_m^2 sigma . (F' - (v + u_s) gamma_c E')
+    #   E' = E* - dt (v + v_s) . sigma . (F' - (v + u_s) gamma_c E')
+    # Each component a (par, perp): F'_a = F*_a - V_m^2 d_a (F*_a - gamma_c u_a E') with
+    # d_a = dt / (s_a + dt V_m^2) (finite for s = 0, zero for s = inf); E' from one linear
+    # equation.  d_ec = E' - E*, d_fc = F' - F*; the gas receives -d_ec and -d_fc / V_m^2.
+    # If E' < 0 the energy keeps its pre-source value (or 0); the change is still reported,
+    # so the exchange stays conservative.
+    cdef Py_ssize_t k, j, i
+    cdef double vm2 = v_m * v_m
+    cdef double b1, b2, b3, v1, v2, v3, f1, f2, f3, e0
+    cdef double vpar, wpar, upar, fpar, dpar, dperp, sp, so, den, num, e1
+    cdef double vp1, vp2, vp3, fp1, fp2, fp3, rpar, rp1, rp2, rp3
+    for k in range(k0, k1):
+        for j in range(j0, j1):
+            for i in range(i0, i1):
+                e0 = cr[0, k, j, i]
+                f1 = cr[1, k, j, i]
+                f2 = cr[2, k, j, i]
+                f3 = cr[3, k, j, i]
+                b1 = bhat[0, k, j, i]
+                b2 = bhat[1, k, j, i]
+                b3 = bhat[2, k, j, i]
+                v1 = vel[0, k, j, i]
+                v2 = vel[1, k, j, i]
+                v3 = vel[2, k, j, i]
+                sp = s_par[k, j, i]
+                so = s_perp[k, j, i]
+                vpar = v1 * b1 + v2 * b2 + v3 * b3
+                fpar = f1 * b1 + f2 * b2 + f3 * b3
+                vp1 = v1 - vpar * b1
+                vp2 = v2 - vpar * b2
+                vp3 = v3 - vpar * b3
+                fp1 = f1 - fpar * b1
+                fp2 = f2 - fpar * b2
+                fp3 = f3 - fpar * b3
+                upar = vpar + us_par[k, j, i]          # relaxation target velocity along b
+                wpar = vpar + vs_par[k, j, i]          # velocity in the energy source along b
+                dpar = dt / (sp + dt * vm2)
+                dperp = dt / (so + dt * vm2)
+                den = 1.0 - gamma_c * (wpar * dpar * upar + dperp * (vp1 * vp1 + vp2 * vp2 + vp3 * vp3))
+                num = e0 - wpar * dpar * fpar - dperp * (vp1 * fp1 + vp2 * fp2 + vp3 * fp3)
+                if den > 1.0e-12:
+                    e1 = num / den
+                else:                                   # V_m too small for the flow: keep E
+                    e1 = e0
+                if not (e1 >= 0.0):
+                    e1 = e0 if e0 > 0.0 else 0.0
+                rpar = vm2 * dpar * (fpar - gamma_c * upar * e1)
+                rp1 = vm2 * dperp * (fp1 - gamma_c * vp1 * e1)
+                rp2 = vm2 * dperp * (fp2 - gamma_c * vp2 * e1)
+                rp3 = vm2 * dperp * (fp3 - gamma_c * vp3 * e1)
+                d_ec[k, j, i] = e1 - e0
+                d_fc[0, k, j, i] = -(rpar * b1 + rp1)
+                d_fc[1, k, j, i] = -(rpar * b2 + rp2)
+                d_fc[2, k, j, i] = -(rpar * b3 + rp3)
+                cr[0, k, j, i] = e1
+                cr[1, k, j, i] = f1 - (rpar * b1 + rp1)
+                cr[2, k, j, i] = f2 - (rpar * b2 + rp2)
+                cr[3, k, j, i] = f3 - (rpar * b3 + rp3)
+
+
+def cr_source(double[:, :, :, ::1] cr, const double[:, :, :, ::1] vel, const double[:, :, :, ::1] bhat,
+              const double[:, :, ::1] s_par, const double[:, :, ::1] s_perp,
+              const double[:, :, ::1] vs_par, const double[:, :, ::1] us_par,
+              double dt, double v_m, double gamma_c,
+              Py_ssize_t k0, Py_ssize_t k1, Py_ssize_t j0, Py_ssize_t j1, Py_ssize_t i0, Py_ssize_t i1,
+              double[:, :, ::1] d_ec, double[:, :, :, ::1] d_fc):
+    """The implicit source update of the CR step on a range of cells (tests, other integrators)."""
+    with nogil:
+        _source_cells(cr, vel, bhat, s_par, s_perp, vs_par, us_par, dt, v_m, gamma_c,
+                      k0, k1, j0, j1, i0, i1, d_ec, d_fc)
+
+
 cdef class CRStep:
     """Work arrays, geometry and parameters of the compiled CR step of one block.
 
@@ -468,60 +551,9 @@ cdef class CRStep:
                         out[nn, k, j, i] = acc
 
     cdef void _source(self, double[:, :, :, ::1] cr, const double[:, :, :, ::1] bhat, double dt) noexcept nogil:
-        # cell-local backward-Euler source update (see cr_transport.cr_source)
-        cdef Py_ssize_t k, j, i
-        cdef double vm2 = self.v_m * self.v_m
-        cdef double gamma_c = self.gamma_c
-        cdef double b1, b2, b3, v1, v2, v3, f1, f2, f3, e0
-        cdef double vpar, wpar, upar, fpar, dpar, dperp, sp, so, den, num, e1
-        cdef double vp1, vp2, vp3, fp1, fp2, fp3, rpar, rp1, rp2, rp3
-        for k in range(self.c_k0, self.c_k1):
-            for j in range(self.c_j0, self.c_j1):
-                for i in range(self.c_i0, self.c_i1):
-                    e0 = cr[0, k, j, i]
-                    f1 = cr[1, k, j, i]
-                    f2 = cr[2, k, j, i]
-                    f3 = cr[3, k, j, i]
-                    b1 = bhat[0, k, j, i]
-                    b2 = bhat[1, k, j, i]
-                    b3 = bhat[2, k, j, i]
-                    v1 = self.vel[0, k, j, i]
-                    v2 = self.vel[1, k, j, i]
-                    v3 = self.vel[2, k, j, i]
-                    sp = self.s_par[k, j, i]
-                    so = self.s_perp[k, j, i]
-                    vpar = v1 * b1 + v2 * b2 + v3 * b3
-                    fpar = f1 * b1 + f2 * b2 + f3 * b3
-                    vp1 = v1 - vpar * b1
-                    vp2 = v2 - vpar * b2
-                    vp3 = v3 - vpar * b3
-                    fp1 = f1 - fpar * b1
-                    fp2 = f2 - fpar * b2
-                    fp3 = f3 - fpar * b3
-                    upar = vpar + self.us_par[k, j, i]
-                    wpar = vpar + self.vs_par[k, j, i]
-                    dpar = dt / (sp + dt * vm2)
-                    dperp = dt / (so + dt * vm2)
-                    den = 1.0 - gamma_c * (wpar * dpar * upar + dperp * (vp1 * vp1 + vp2 * vp2 + vp3 * vp3))
-                    num = e0 - wpar * dpar * fpar - dperp * (vp1 * fp1 + vp2 * fp2 + vp3 * fp3)
-                    if den > 1.0e-12:
-                        e1 = num / den
-                    else:
-                        e1 = e0
-                    if not (e1 >= 0.0):
-                        e1 = e0 if e0 > 0.0 else 0.0
-                    rpar = vm2 * dpar * (fpar - gamma_c * upar * e1)
-                    rp1 = vm2 * dperp * (fp1 - gamma_c * vp1 * e1)
-                    rp2 = vm2 * dperp * (fp2 - gamma_c * vp2 * e1)
-                    rp3 = vm2 * dperp * (fp3 - gamma_c * vp3 * e1)
-                    self.d_ec[k, j, i] = e1 - e0
-                    self.d_fc[0, k, j, i] = -(rpar * b1 + rp1)
-                    self.d_fc[1, k, j, i] = -(rpar * b2 + rp2)
-                    self.d_fc[2, k, j, i] = -(rpar * b3 + rp3)
-                    cr[0, k, j, i] = e1
-                    cr[1, k, j, i] = f1 - (rpar * b1 + rp1)
-                    cr[2, k, j, i] = f2 - (rpar * b2 + rp2)
-                    cr[3, k, j, i] = f3 - (rpar * b3 + rp3)
+        _source_cells(cr, self.vel, bhat, self.s_par, self.s_perp, self.vs_par, self.us_par, dt,
+                      self.v_m, self.gamma_c, self.c_k0, self.c_k1, self.c_j0, self.c_j1, self.c_i0,
+                      self.c_i1, self.d_ec, self.d_fc)
 
     cdef void _give_gas(self, double[:, :, :, ::1] u, double[:, :, ::1] de_tot,
                         double[:, :, :, ::1] dm_tot, int exchange) noexcept nogil:

@@ -1,6 +1,6 @@
 # Two-moment cosmic-ray transport (Jiang & Oh 2018) with a reduced speed of light:
-# pointwise kernels.  The array drivers (flux, update, implicit source) live in
-# cr_transport.pyx; the orchestration in crplugin/solver/cr.py.
+# pointwise kernels.  The loops over cells (flux, update, implicit source) live in
+# cr_step.pyx; the orchestration in crplugin/solver/cr.py.
 
 cdef double cr_reduced_speed(double v_m, double gamma_c, double tau) noexcept nogil
 cdef double cr_streaming_sign(double h_c, double pc, double b_grad_pc) noexcept nogil

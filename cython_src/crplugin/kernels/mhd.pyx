@@ -48,12 +48,13 @@ cdef inline double _fast_speed(double gamma, double rho, double p, double bn,
     # c_f^2 = (a^2 + b^2 + sqrt((a^2 + b^2)^2 - 4 a^2 b_n^2)) / 2, with
     # a^2 = gamma P/rho, b^2 = B^2/rho, written with the discriminant as
     # (b_n^2 + b_t^2 - a^2)^2 + 4 a^2 b_t^2 >= 0 (no cancellation, never NaN).
-    cdef double asq, btsq, bnsq, tmp
+    cdef double asq, btsq, bnsq, tmp, irho
     if rho <= 0.0:
         return 0.0
-    asq = fmax(gamma * p / rho, 0.0)
-    bnsq = bn * bn / rho
-    btsq = (bt1 * bt1 + bt2 * bt2) / rho
+    irho = 1.0 / rho     # one division, not three: this runs twice per face
+    asq = fmax(gamma * p * irho, 0.0)
+    bnsq = bn * bn * irho
+    btsq = (bt1 * bt1 + bt2 * bt2) * irho
     tmp = bnsq + btsq - asq
     return sqrt(0.5 * (bnsq + btsq + asq + sqrt(tmp * tmp + 4.0 * asq * btsq)))
 
@@ -96,7 +97,7 @@ cdef inline void _cons_and_flux(const double* w, double bn, double gamma,
     u[QVN] = d * vn
     u[QVT1] = d * vt1
     u[QVT2] = d * vt2
-    u[QPR] = p / (gamma - 1.0) + 0.5 * d * (vn * vn + (vt1 * vt1 + vt2 * vt2)) + pb
+    u[QPR] = p * (1.0 / (gamma - 1.0)) + 0.5 * d * (vn * vn + (vt1 * vt1 + vt2 * vt2)) + pb  # hoisted
     u[QBT1] = bt1
     u[QBT2] = bt2
     f[QDN] = d * vn
@@ -132,48 +133,68 @@ cdef inline void _hlle(const double* wl, const double* wr, double bn, double gam
         flux[m] = (bp * fl[m] - bm * fr[m] + bp * bm * (ur[m] - ul[m])) / (bp - bm)
 
 
-cdef inline void _hlld_star(const double* w, const double* u, double bn, double s,
-                            double sm, double ptst, double* ust) noexcept nogil:
-    """Miyoshi & Kusano 2005 eqs 39 and 43-48: the single-starred state of one side."""
-    cdef double d = w[QDN], sdv = s - w[QVN], sdm = s - sm
-    cdef double den = d * sdv * sdm - bn * bn
-    cdef double tmp, vbst
-    ust[QDN] = d * sdv / sdm                                   # eq 43
-    ust[QVN] = ust[QDN] * sm                                   # eq 39
-    if fabs(den) < SMALL_NUMBER * ptst:                       # degenerate: B_t* = B_t, v_t* = v_t
-        ust[QVT1] = ust[QDN] * w[QVT1]
-        ust[QVT2] = ust[QDN] * w[QVT2]
-        ust[QBT1] = w[QBT1]
-        ust[QBT2] = w[QBT2]
+cdef inline void _hlld_star(const double* w, const double* u, double bn, double pt, double vb,
+                            double s, double sm, double ptst, double* ust, double* vst) noexcept nogil:
+    """Miyoshi & Kusano 2005 eqs 39 and 43-48: the single-starred state ``ust`` of one side
+    and its transverse velocity ``vst`` (pt, vb: total pressure and v.B of the side)."""
+    cdef double d = w[QDN], sdv = s - w[QVN], isdm = 1.0 / (s - sm)
+    cdef double den = d * sdv * (s - sm) - bn * bn
+    cdef double rho = d * sdv * isdm                            # eq 43
+    cdef double vt1, vt2, bt1, bt2, tmp, iden
+    if fabs(den) < SMALL_NUMBER * ptst:                         # degenerate: B_t* = B_t, v_t* = v_t
+        vt1 = w[QVT1]
+        vt2 = w[QVT2]
+        bt1 = w[QBT1]
+        bt2 = w[QBT2]
     else:
-        tmp = bn * (sm - w[QVN]) / den                         # eqs 44, 46
-        ust[QVT1] = ust[QDN] * (w[QVT1] - w[QBT1] * tmp)
-        ust[QVT2] = ust[QDN] * (w[QVT2] - w[QBT2] * tmp)
-        tmp = (d * sdv * sdv - bn * bn) / den                  # eqs 45, 47
-        ust[QBT1] = w[QBT1] * tmp
-        ust[QBT2] = w[QBT2] * tmp
-    vbst = (ust[QVN] * bn + (ust[QVT1] * ust[QBT1] + ust[QVT2] * ust[QBT2])) / ust[QDN]
-    ust[QPR] = (sdv * u[QPR] - (w[QPR] + 0.5 * (bn * bn + w[QBT1] * w[QBT1] + w[QBT2] * w[QBT2])) * w[QVN]
-                + ptst * sm + bn * (w[QVN] * bn + (w[QVT1] * w[QBT1] + w[QVT2] * w[QBT2]) - vbst)) / sdm  # eq 48
+        iden = 1.0 / den
+        tmp = bn * (sm - w[QVN]) * iden                         # eqs 44, 46
+        vt1 = w[QVT1] - w[QBT1] * tmp
+        vt2 = w[QVT2] - w[QBT2] * tmp
+        tmp = (d * sdv * sdv - bn * bn) * iden                  # eqs 45, 47
+        bt1 = w[QBT1] * tmp
+        bt2 = w[QBT2] * tmp
+    ust[QDN] = rho
+    ust[QVN] = rho * sm                                         # eq 39
+    ust[QVT1] = rho * vt1
+    ust[QVT2] = rho * vt2
+    ust[QBT1] = bt1
+    ust[QBT2] = bt2
+    # eq 48, with v*.B* = S_M B_n + v_t*.B_t*
+    ust[QPR] = (sdv * u[QPR] - pt * w[QVN] + ptst * sm + bn * (vb - (sm * bn + vt1 * bt1 + vt2 * bt2))) * isdm
+    vst[0] = vt1
+    vst[1] = vt2
+
+
+cdef inline void _cons_and_flux_pt(const double* w, double bn, double gamma,
+                                   double* u, double* f, double* pt_vb) noexcept nogil:
+    """_cons_and_flux, also returning the total pressure and v.B in ``pt_vb``."""
+    _cons_and_flux(w, bn, gamma, u, f)
+    pt_vb[0] = w[QPR] + 0.5 * (bn * bn + (w[QBT1] * w[QBT1] + w[QBT2] * w[QBT2]))
+    pt_vb[1] = w[QVN] * bn + (w[QVT1] * w[QBT1] + w[QVT2] * w[QBT2])
 
 
 cdef inline void _hlld(const double* wl, const double* wr, double bn, double gamma,
                        double* flux) noexcept nogil:
-    # Miyoshi & Kusano 2005: five waves S_L <= S*_L <= S_M <= S*_R <= S_R.
+    # Miyoshi & Kusano 2005: five waves S_L <= S*_L <= S_M <= S*_R <= S_R.  The
+    # double-starred states are formed only when the face lies between S*_L and S*_R.
     cdef double ul[NWAVE]
     cdef double ur[NWAVE]
     cdef double fl[NWAVE]
     cdef double fr[NWAVE]
     cdef double ulst[NWAVE]
     cdef double urst[NWAVE]
-    cdef double uldst[NWAVE]
-    cdef double urdst[NWAVE]
-    cdef double cfl, cfr, sl, sr, sm, sdl, sdr, ptl, ptr, ptst, den
-    cdef double sqdl, sqdr, isum, sgn, vt1, vt2, bt1, bt2, vbl, vbr, vbdst, slst, srst
+    cdef double udst[NWAVE]
+    cdef double pvl[2]
+    cdef double pvr[2]
+    cdef double vl[2]
+    cdef double vr[2]
+    cdef double cfl, cfr, sl, sr, sm, sdl, sdr, ptst, iden
+    cdef double sqdl, sqdr, isum, sgn, vt1, vt2, bt1, bt2, vbdst, slst, srst
     cdef int m
 
-    _cons_and_flux(wl, bn, gamma, ul, fl)
-    _cons_and_flux(wr, bn, gamma, ur, fr)
+    _cons_and_flux_pt(wl, bn, gamma, ul, fl, pvl)
+    _cons_and_flux_pt(wr, bn, gamma, ur, fr, pvr)
     cfl = _fast_speed(gamma, wl[QDN], wl[QPR], bn, wl[QBT1], wl[QBT2])
     cfr = _fast_speed(gamma, wr[QDN], wr[QPR], bn, wr[QBT1], wr[QBT2])
     sl = fmin(wl[QVN] - cfl, wr[QVN] - cfr)                    # eq 67
@@ -187,69 +208,62 @@ cdef inline void _hlld(const double* wl, const double* wr, double bn, double gam
             flux[m] = fr[m]
         return
 
-    ptl = wl[QPR] + 0.5 * (bn * bn + (wl[QBT1] * wl[QBT1] + wl[QBT2] * wl[QBT2]))
-    ptr = wr[QPR] + 0.5 * (bn * bn + (wr[QBT1] * wr[QBT1] + wr[QBT2] * wr[QBT2]))
     sdl = sl - wl[QVN]
     sdr = sr - wr[QVN]
-    den = sdr * wr[QDN] - sdl * wl[QDN]
-    sm = (sdr * ur[QVN] - sdl * ul[QVN] - ptr + ptl) / den      # eq 38
-    ptst = (sdr * wr[QDN] * ptl - sdl * wl[QDN] * ptr
-            + wl[QDN] * wr[QDN] * sdr * sdl * (wr[QVN] - wl[QVN])) / den   # eq 41
+    iden = 1.0 / (sdr * wr[QDN] - sdl * wl[QDN])
+    sm = (sdr * ur[QVN] - sdl * ul[QVN] - pvr[0] + pvl[0]) * iden      # eq 38
+    ptst = (sdr * wr[QDN] * pvl[0] - sdl * wl[QDN] * pvr[0]
+            + wl[QDN] * wr[QDN] * sdr * sdl * (wr[QVN] - wl[QVN])) * iden   # eq 41
 
-    _hlld_star(wl, ul, bn, sl, sm, ptst, ulst)
-    _hlld_star(wr, ur, bn, sr, sm, ptst, urst)
+    _hlld_star(wl, ul, bn, pvl[0], pvl[1], sl, sm, ptst, ulst, vl)
+    _hlld_star(wr, ur, bn, pvr[0], pvr[1], sr, sm, ptst, urst, vr)
     sqdl = sqrt(ulst[QDN])
     sqdr = sqrt(urst[QDN])
     slst = sm - fabs(bn) / sqdl                                # eq 51
     srst = sm + fabs(bn) / sqdr
 
-    if 0.5 * bn * bn < SMALL_NUMBER * ptst:
-        # B_n -> 0: the rotational discontinuities merge with the contact
-        for m in range(NWAVE):
-            uldst[m] = ulst[m]
-            urdst[m] = urst[m]
-    else:
-        isum = 1.0 / (sqdl + sqdr)
-        sgn = 1.0 if bn > 0.0 else -1.0
-        vt1 = isum * (sqdl * ulst[QVT1] / ulst[QDN] + sqdr * urst[QVT1] / urst[QDN]
-                      + sgn * (urst[QBT1] - ulst[QBT1]))        # eq 59
-        vt2 = isum * (sqdl * ulst[QVT2] / ulst[QDN] + sqdr * urst[QVT2] / urst[QDN]
-                      + sgn * (urst[QBT2] - ulst[QBT2]))        # eq 60
-        bt1 = isum * (sqdl * urst[QBT1] + sqdr * ulst[QBT1]
-                      + sgn * sqdl * sqdr * (urst[QVT1] / urst[QDN] - ulst[QVT1] / ulst[QDN]))  # eq 61
-        bt2 = isum * (sqdl * urst[QBT2] + sqdr * ulst[QBT2]
-                      + sgn * sqdl * sqdr * (urst[QVT2] / urst[QDN] - ulst[QVT2] / ulst[QDN]))  # eq 62
-        vbl = (ulst[QVN] * bn + (ulst[QVT1] * ulst[QBT1] + ulst[QVT2] * ulst[QBT2])) / ulst[QDN]
-        vbr = (urst[QVN] * bn + (urst[QVT1] * urst[QBT1] + urst[QVT2] * urst[QBT2])) / urst[QDN]
-        vbdst = sm * bn + (vt1 * bt1 + vt2 * bt2)
-        uldst[QDN] = ulst[QDN]
-        urdst[QDN] = urst[QDN]
-        uldst[QVN] = ulst[QVN]
-        urdst[QVN] = urst[QVN]
-        uldst[QVT1] = uldst[QDN] * vt1
-        urdst[QVT1] = urdst[QDN] * vt1
-        uldst[QVT2] = uldst[QDN] * vt2
-        urdst[QVT2] = urdst[QDN] * vt2
-        uldst[QBT1] = bt1
-        urdst[QBT1] = bt1
-        uldst[QBT2] = bt2
-        urdst[QBT2] = bt2
-        uldst[QPR] = ulst[QPR] - sqdl * sgn * (vbl - vbdst)    # eq 63
-        urdst[QPR] = urst[QPR] + sqdr * sgn * (vbr - vbdst)
-
     # F*_a = F_a + S_a (U*_a - U_a);  F**_a = F*_a + S*_a (U**_a - U*_a)  (eqs 64-66)
     if slst >= 0.0:
         for m in range(NWAVE):
             flux[m] = fl[m] + sl * (ulst[m] - ul[m])
-    elif sm >= 0.0:
-        for m in range(NWAVE):
-            flux[m] = fl[m] + sl * (ulst[m] - ul[m]) + slst * (uldst[m] - ulst[m])
-    elif srst > 0.0:
-        for m in range(NWAVE):
-            flux[m] = fr[m] + sr * (urst[m] - ur[m]) + srst * (urdst[m] - urst[m])
-    else:
+        return
+    if not (sm >= 0.0 or srst > 0.0):
         for m in range(NWAVE):
             flux[m] = fr[m] + sr * (urst[m] - ur[m])
+        return
+
+    if 0.5 * bn * bn < SMALL_NUMBER * ptst:
+        # B_n -> 0: the rotational discontinuities merge with the contact
+        for m in range(NWAVE):
+            udst[m] = ulst[m] if sm >= 0.0 else urst[m]
+    else:
+        isum = 1.0 / (sqdl + sqdr)
+        sgn = 1.0 if bn > 0.0 else -1.0
+        vt1 = isum * (sqdl * vl[0] + sqdr * vr[0] + sgn * (urst[QBT1] - ulst[QBT1]))     # eq 59
+        vt2 = isum * (sqdl * vl[1] + sqdr * vr[1] + sgn * (urst[QBT2] - ulst[QBT2]))     # eq 60
+        bt1 = isum * (sqdl * urst[QBT1] + sqdr * ulst[QBT1] + sgn * sqdl * sqdr * (vr[0] - vl[0]))  # eq 61
+        bt2 = isum * (sqdl * urst[QBT2] + sqdr * ulst[QBT2] + sgn * sqdl * sqdr * (vr[1] - vl[1]))  # eq 62
+        vbdst = sm * bn + (vt1 * bt1 + vt2 * bt2)
+        if sm >= 0.0:
+            udst[QDN] = ulst[QDN]
+            udst[QVN] = ulst[QVN]
+            udst[QPR] = ulst[QPR] - sqdl * sgn * ((sm * bn + (vl[0] * ulst[QBT1] + vl[1] * ulst[QBT2]))
+                                                  - vbdst)     # eq 63
+        else:
+            udst[QDN] = urst[QDN]
+            udst[QVN] = urst[QVN]
+            udst[QPR] = urst[QPR] + sqdr * sgn * ((sm * bn + (vr[0] * urst[QBT1] + vr[1] * urst[QBT2]))
+                                                  - vbdst)
+        udst[QVT1] = udst[QDN] * vt1
+        udst[QVT2] = udst[QDN] * vt2
+        udst[QBT1] = bt1
+        udst[QBT2] = bt2
+    if sm >= 0.0:
+        for m in range(NWAVE):
+            flux[m] = fl[m] + sl * (ulst[m] - ul[m]) + slst * (udst[m] - ulst[m])
+    else:
+        for m in range(NWAVE):
+            flux[m] = fr[m] + sr * (urst[m] - ur[m]) + srst * (udst[m] - urst[m])
 
 
 cdef inline void _hllc(const double* wl, const double* wr, double gamma,
@@ -603,11 +617,15 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
     cdef Py_ssize_t a2lo = 0, a2hi = n2 - 1, a1lo = 0, a1hi = n1 - 1
     if pencils is not None:
         a2lo, a2hi, a1lo, a1hi = pencils
-    cdef Py_ssize_t nr = a1hi - a1lo + 1
-    cdef Py_ssize_t a2, a1, r, i, f, m, flo, fhi, o, t, nout, nin
-    # one slab (fixed a2) at a time: pencils loaded into contiguous rows, fluxes stored from rows
-    cdef double[:, :, ::1] qs = np.zeros((nr, nq, n))
-    cdef double[:, :, ::1] fs = np.zeros((nr, nvar + 2, n + 1))   # fluxes, then the two face EMFs
+    # sweep axis contiguous (x): one pencil at a time; otherwise a chunk of neighbouring
+    # pencils at a time, walked across the pencils (whose cells are contiguous) so that
+    # loads and stores stream through memory and the chunk stays in cache
+    cdef bint along = w.strides[3] <= w.strides[2]
+    cdef Py_ssize_t chunk = 1 if along else 16
+    cdef Py_ssize_t a2, a1, a1c, r, nr, i, f, m, flo, fhi, o, t, nout, nin
+    cdef double[:, :, ::1] qs = np.zeros((chunk, nq, n))
+    cdef double[:, :, ::1] fs = np.zeros((chunk, nvar + 2, n + 1))   # fluxes, then the two face EMFs
+    cdef double[:, ::1] bns = np.zeros((chunk, n + 1))                # face-normal field
     cdef double[:, ::1] ql = np.zeros((nq, n + 1))
     cdef double[:, ::1] qr = np.zeros((nq, n + 1))
     cdef double wl[NWAVE]
@@ -616,9 +634,6 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
     cdef double bx, dq, hl, hr
     cdef bint uniform = dxs is None
     cdef bint iso = cs2 > 0.0
-    # sweep axis contiguous (x): walk each pencil; otherwise walk across pencils, whose
-    # neighbouring cells are contiguous, so that loads and stores stream through memory
-    cdef bint along = w.strides[3] <= w.strides[2]
     if not uniform and dxs.shape[0] != n:
         raise ValueError(f"dxs has {dxs.shape[0]} widths for pencils of {n} cells")
     if not (0 <= a2lo <= a2hi < n2 and 0 <= a1lo <= a1hi < n1):
@@ -629,7 +644,10 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
         flo, fhi = 2, n - 2
     with nogil:
         for a2 in range(a2lo, a2hi + 1):
-            # load the slab in rotated order
+          a1c = a1lo
+          while a1c <= a1hi:
+            nr = min(chunk, a1hi + 1 - a1c)
+            # load the chunk in rotated order
             nout, nin = (nr, n) if along else (n, nr)
             for o in range(nout):
                 for t in range(nin):
@@ -639,7 +657,7 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
                     else:
                         r = t
                         i = o
-                    a1 = a1lo + r
+                    a1 = a1c + r
                     qs[r, QDN, i] = w[IDN, a2, a1, i]
                     qs[r, QVN, i] = w[ivn, a2, a1, i]
                     qs[r, QVT1, i] = w[ivt1, a2, a1, i]
@@ -653,8 +671,19 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
                         qs[r, QBT2, i] = 0.0
                     for m in range(NHYDRO, nvar):
                         qs[r, NWAVE + m - NHYDRO, i] = w[m, a2, a1, i]
+            if mhd:
+                nout, nin = (nr, n + 1) if along else (n + 1, nr)
+                for o in range(nout):
+                    for t in range(nin):
+                        if along:
+                            r = o
+                            f = t
+                        else:
+                            r = t
+                            f = o
+                        bns[r, f] = bn[a2, a1c + r, f]
             for r in range(nr):
-                a1 = a1lo + r
+                a1 = a1c + r
                 # reconstruct: ql[:, f] from cell f-1, qr[:, f] from cell f
                 if order == 1:
                     for m in range(nq):
@@ -686,21 +715,21 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
                     wr[QDN] = fmax(wr[QDN], dfloor)
                     wl[QPR] = fmax(wl[QPR], pfloor)
                     wr[QPR] = fmax(wr[QPR], pfloor)
-                    bx = bn[a2, a1, f] if mhd else 0.0
+                    bx = bns[r, f]
                     if iso:
                         if solver == RS_HLLE:
-                            _hlle_iso(wl, wr, bx, cs2, fx)
+                            riemann_hlle_iso(wl, wr, bx, cs2, fx)
                         else:
-                            _hlld_iso(wl, wr, bx, cs2, dfloor, fx)
+                            riemann_hlld_iso(wl, wr, bx, cs2, dfloor, fx)
                     elif mhd:
                         if solver == RS_HLLD:
                             _hlld(wl, wr, bx, gamma, fx)
                         else:
-                            _hlle(wl, wr, bx, gamma, fx)
+                            riemann_hlle(wl, wr, bx, gamma, fx)
                     elif solver == RS_HLLC:
-                        _hllc(wl, wr, gamma, fx)
+                        riemann_hllc(wl, wr, gamma, fx)
                     else:
-                        _hlle(wl, wr, 0.0, gamma, fx)
+                        riemann_hlle(wl, wr, 0.0, gamma, fx)
                     fs[r, IDN, f] = fx[QDN]
                     fs[r, ivn, f] = fx[QVN]
                     fs[r, ivt1, f] = fx[QVT1]
@@ -723,12 +752,13 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
                     else:
                         r = t
                         f = flo + o
-                    a1 = a1lo + r
+                    a1 = a1c + r
                     for m in range(nvar):
                         flx[m, a2, a1, f] = fs[r, m, f]
                     if mhd:
                         emf1[a2, a1, f] = fs[r, nvar, f]
                         emf2[a2, a1, f] = fs[r, nvar + 1, f]
+            a1c += chunk
 
 
 cdef inline double _upwind_weight(double mass_flux) noexcept nogil:
