@@ -132,9 +132,9 @@ def profiles(path):
     out = {"time": float(ds.current_time.to_value("s")), "z": z,
            "rho": rho.mean(axis=(0, 1)), "v_z": vz.mean(axis=(0, 1)),
            "mass_flux": (rho * vz).mean(axis=(0, 1))}
-    if ("gas", "cr_pressure") in ds.derived_field_list:
-        out["p_c"] = grid["gas", "cr_pressure"].to_value("dyn/cm**2").mean(axis=(0, 1))
-        out["cr_flux_z"] = grid["gas", "cr_flux_z"].to_value("erg/(cm**2*s)").mean(axis=(0, 1))
+    if ("gas", "cosmic_ray_pressure") in ds.derived_field_list:
+        out["p_c"] = grid["gas", "cosmic_ray_pressure"].to_value("dyn/cm**2").mean(axis=(0, 1))
+        out["cr_flux_z"] = grid["gas", "cosmic_ray_flux_z"].to_value("erg/(cm**2*s)").mean(axis=(0, 1))
     area = float((ds.domain_width[0] * ds.domain_width[1]).to_value("cm**2"))
     out["area"] = area
     return out
