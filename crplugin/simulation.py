@@ -23,7 +23,7 @@ from crplugin.boundaries import Boundaries
 from crplugin.mesh import Grid
 from crplugin.params import Parameters, ParameterError
 from crplugin.schema import GENERAL
-from crplugin.state import IDN, IEC, IEN, IFC1, IM1, IPR, IVX, State
+from crplugin.state import IDN, IEC, IEN, IFC1, IM1, IPR, IVX, NHYDRO, State
 from crplugin.units import CodeUnits
 
 SIDES = ("inner", "outer")
@@ -78,7 +78,11 @@ class Simulation:
 
         self.mhd_on = p["mhd.magnetic"]
         self.cr_on = p["cr.enabled"]
-        self.state = State(self.block, mhd=self.mhd_on, cr=self.cr_on)
+        # CRs that push an adiabatic gas: the invariant n = P_c^(1/gamma_c) rides on the gas as
+        # a passive scalar (solver/cr_shock.py), for the composite sound speed of the Riemann
+        # solvers and for the adiabatic CR compression at shocks (cr.adiabatic_shocks)
+        self.cr_scalar = (self.cr_on and p["cr.exchange"] and p["mhd.evolve"] and p["mhd.eos"] == "adiabatic")
+        self.state = State(self.block, mhd=self.mhd_on, cr=self.cr_on, nscalars=int(self.cr_scalar))
         self.mhd = MHDIntegrator(self.block, gamma=p["mhd.gamma"], riemann=p["mhd.riemann"],
                                  limiter=p["mhd.limiter"], mhd=self.mhd_on, cfl=p["time.cfl"],
                                  density_floor=p["mhd.density_floor"],
@@ -90,6 +94,12 @@ class Simulation:
             self.cr = CRIntegrator(self.block, v_m=p["cr.v_max"], exchange=p["cr.exchange"],
                                    cfl=p["cr.cfl"], stream_scale=p["cr.stream_scale"] or None,
                                    gamma_gas=p["mhd.gamma"])
+        self.shock_rule = None
+        if self.cr_scalar:
+            from crplugin.solver.cr_shock import ShockRule
+            self.shock_rule = ShockRule(self.block, NHYDRO, p["mhd.gamma"], self.cr.gamma_c, p["cr.shock_jump"],
+                                        partition=p["cr.adiabatic_shocks"])
+            self.mhd.set_cr_sound(NHYDRO, self.cr.gamma_c)
 
         available = {"hydro"} | ({"mhd"} if self.mhd_on else set()) | ({"cr"} if self.cr_on else set())
         self.sources = _sources.build(p["sources.enabled"], params, available)
@@ -101,6 +111,8 @@ class Simulation:
         for term in self.sources:
             term.setup(self)
         self.fill_ghosts(self.state)
+        if self.shock_rule is not None:
+            self.shock_rule.sync(self.state)
         self.dt = None
         self.cr_substeps = 0
 
@@ -182,9 +194,13 @@ class Simulation:
         if self.cr is not None:
             diag = self.cr.step(self.state, dt, self.coefficients(), self.fill_cr_ghosts)
             self.cr_substeps += diag["nsub"]
+            if self.shock_rule is not None:
+                self.shock_rule.apply(self.state, self.cr.effective_diffusivity())
         for term in self.sources:
             term.apply(self, dt)
         self.fill_ghosts(self.state)
+        if self.shock_rule is not None:
+            self.shock_rule.sync(self.state)
         self.state.time += dt
         self.state.cycle += 1
         self.dt = dt

@@ -400,6 +400,11 @@ class CRIntegrator:
         }
         return self.diagnostics
 
+    def effective_diffusivity(self):
+        r"""Largest effective CR diffusivity per cell, :math:`(\gamma_c-1)\max(\sigma_\parallel^{-1},
+        \sigma_\perp^{-1})` (streaming included), from the opacities of the end of the last :meth:`step`."""
+        return (self.gamma_c - 1.0) * np.maximum(self._s_par, self._s_perp)
+
     def _rates(self, state, c, bhat, w=None):
         vel = _gas_velocity(state, w)
         self._opacity(state.cr, bhat, vel, c)

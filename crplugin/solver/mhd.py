@@ -71,6 +71,10 @@ class MHDIntegrator:
     floors_hit : int
         Number of active cells floored since construction (both stages of
         every step, plus :meth:`primitives` calls).
+    cr_sound : tuple or None
+        ``(slot, gamma_c)`` once :meth:`set_cr_sound` was called: the passive
+        scalar ``slot`` holds the CR invariant :math:`P_c^{1/\gamma_c}` and the
+        Riemann solvers' signal speeds include :math:`\gamma_c P_c/\rho`.
 
     Notes
     -----
@@ -128,6 +132,7 @@ class MHDIntegrator:
         self.geometric = block.geometry != "cartesian"
         self._nvar = None
         self._half = None
+        self.cr_sound = None
         if self.mhd:
             nk, nj, ni = block.shape
             self._edge = [np.zeros((nk + 1, nj + 1, ni)), np.zeros((nk + 1, nj, ni + 1)),
@@ -238,6 +243,15 @@ class MHDIntegrator:
         elif self.mhd:
             state.update_bcc()
 
+    def set_cr_sound(self, slot, gamma_c):
+        r"""CRs that push the gas through a source term carry sound at the composite speed
+        :math:`\sqrt{(\gamma P + \gamma_c P_c)/\rho}`: let the signal speeds of the
+        Riemann solvers see :math:`P_c` from the passive scalar ``slot``
+        (:math:`n = P_c^{1/\gamma_c}`, ``crplugin.solver.cr_shock``).  Adiabatic gas only."""
+        if self.isothermal:
+            raise ValueError("the CR sound speed in the Riemann solvers needs mhd.eos = adiabatic")
+        self.cr_sound = (int(slot), float(gamma_c))
+
     # ------------------------------------------------------------------
     def _fluxes(self, st, w, order):
         """Face fluxes along every active axis and, for MHD, the CT edge fields."""
@@ -257,7 +271,8 @@ class MHDIntegrator:
             _k.compute_fluxes(w.transpose(wperm), bt1, bt2, bn, IM1 + d, IM1 + t1, IM1 + t2,
                               flx, e1, e2, order, self._lim, self._rs, self.gamma, self.mhd,
                               self.density_floor, self.pressure_floor,
-                              self._dxs if d == 0 else None, self.cs2)
+                              self._dxs if d == 0 else None, self.cs2,
+                              *(self.cr_sound or (-1, 0.0)))
         if self.mhd:
             self._edge_fields(st, w)
 

@@ -22,7 +22,7 @@ Stone & Gardiner 2009, New Astron. 14, 139 (the VL2 predictor-corrector).
 """
 import numpy as np
 
-from libc.math cimport sqrt, fabs, fmin, fmax
+from libc.math cimport sqrt, fabs, fmin, fmax, pow
 
 # conserved / primitive slots of the cell arrays (same as crplugin.state)
 cdef enum:
@@ -110,8 +110,14 @@ cdef inline void _cons_and_flux(const double* w, double bn, double gamma,
 
 cdef void riemann_hlle(const double* wl, const double* wr, double bn, double gamma,
                        double* flux) noexcept nogil:
+    _hlle(wl, wr, bn, gamma, 0.0, 0.0, flux)
+
+
+cdef inline void _hlle(const double* wl, const double* wr, double bn, double gamma,
+                       double pxl, double pxr, double* flux) noexcept nogil:
     # HLL flux with the Davis (1988) bounds S_L = min(v_L - c_fL, v_R - c_fR),
     # S_R = max(v_L + c_fL, v_R + c_fR) (as in Miyoshi & Kusano 2005 eq 67).
+    # pxl, pxr: extra pressure seen only by the signal speeds (see compute_fluxes).
     cdef double ul[NWAVE]
     cdef double ur[NWAVE]
     cdef double fl[NWAVE]
@@ -120,8 +126,8 @@ cdef void riemann_hlle(const double* wl, const double* wr, double bn, double gam
     cdef int m
     _cons_and_flux(wl, bn, gamma, ul, fl)
     _cons_and_flux(wr, bn, gamma, ur, fr)
-    cfl = fast_magnetosonic_speed(gamma, wl[QDN], wl[QPR], bn, wl[QBT1], wl[QBT2])
-    cfr = fast_magnetosonic_speed(gamma, wr[QDN], wr[QPR], bn, wr[QBT1], wr[QBT2])
+    cfl = fast_magnetosonic_speed(gamma, wl[QDN], wl[QPR] + pxl, bn, wl[QBT1], wl[QBT2])
+    cfr = fast_magnetosonic_speed(gamma, wr[QDN], wr[QPR] + pxr, bn, wr[QBT1], wr[QBT2])
     bm = fmin(fmin(wl[QVN] - cfl, wr[QVN] - cfr), 0.0)
     bp = fmax(fmax(wl[QVN] + cfl, wr[QVN] + cfr), 0.0)
     if bp - bm <= 0.0:
@@ -159,7 +165,13 @@ cdef inline void _hlld_star(const double* w, const double* u, double bn, double 
 
 cdef void riemann_hlld(const double* wl, const double* wr, double bn, double gamma,
                        double* flux) noexcept nogil:
+    _hlld(wl, wr, bn, gamma, 0.0, 0.0, flux)
+
+
+cdef inline void _hlld(const double* wl, const double* wr, double bn, double gamma,
+                       double pxl, double pxr, double* flux) noexcept nogil:
     # Miyoshi & Kusano 2005: five waves S_L <= S*_L <= S_M <= S*_R <= S_R.
+    # pxl, pxr: extra pressure seen only by the outer signal speeds (see compute_fluxes).
     cdef double ul[NWAVE]
     cdef double ur[NWAVE]
     cdef double fl[NWAVE]
@@ -174,8 +186,8 @@ cdef void riemann_hlld(const double* wl, const double* wr, double bn, double gam
 
     _cons_and_flux(wl, bn, gamma, ul, fl)
     _cons_and_flux(wr, bn, gamma, ur, fr)
-    cfl = fast_magnetosonic_speed(gamma, wl[QDN], wl[QPR], bn, wl[QBT1], wl[QBT2])
-    cfr = fast_magnetosonic_speed(gamma, wr[QDN], wr[QPR], bn, wr[QBT1], wr[QBT2])
+    cfl = fast_magnetosonic_speed(gamma, wl[QDN], wl[QPR] + pxl, bn, wl[QBT1], wl[QBT2])
+    cfr = fast_magnetosonic_speed(gamma, wr[QDN], wr[QPR] + pxr, bn, wr[QBT1], wr[QBT2])
     sl = fmin(wl[QVN] - cfl, wr[QVN] - cfr)                    # eq 67
     sr = fmax(wl[QVN] + cfl, wr[QVN] + cfr)
     if sl >= 0.0:
@@ -254,7 +266,13 @@ cdef void riemann_hlld(const double* wl, const double* wr, double bn, double gam
 
 cdef void riemann_hllc(const double* wl, const double* wr, double gamma,
                        double* flux) noexcept nogil:
+    _hllc(wl, wr, gamma, 0.0, 0.0, flux)
+
+
+cdef inline void _hllc(const double* wl, const double* wr, double gamma,
+                       double pxl, double pxr, double* flux) noexcept nogil:
     # Toro, Spruce & Speares 1994 for gamma-law hydro (B = 0), Davis signal speeds.
+    # pxl, pxr: extra pressure seen only by the signal speeds (see compute_fluxes).
     cdef double ul[NWAVE]
     cdef double ur[NWAVE]
     cdef double fl[NWAVE]
@@ -267,8 +285,8 @@ cdef void riemann_hllc(const double* wl, const double* wr, double gamma,
     cdef int m
     _cons_and_flux(wl, 0.0, gamma, ul, fl)
     _cons_and_flux(wr, 0.0, gamma, ur, fr)
-    al = sqrt(fmax(gamma * wl[QPR] / wl[QDN], 0.0))
-    ar = sqrt(fmax(gamma * wr[QPR] / wr[QDN], 0.0))
+    al = sqrt(fmax(gamma * (wl[QPR] + pxl) / wl[QDN], 0.0))
+    ar = sqrt(fmax(gamma * (wr[QPR] + pxr) / wr[QDN], 0.0))
     sl = fmin(wl[QVN] - al, wr[QVN] - ar)
     sr = fmax(wl[QVN] + al, wr[QVN] + ar)
     if sl >= 0.0:
@@ -528,7 +546,8 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
                    const double[:, :, :] bn, int ivn, int ivt1, int ivt2,
                    double[:, :, :, :] flx, double[:, :, :] emf1, double[:, :, :] emf2,
                    int order, int limiter, int solver, double gamma, bint mhd,
-                   double dfloor, double pfloor, const double[::1] dxs=None, double cs2=0.0):
+                   double dfloor, double pfloor, const double[::1] dxs=None, double cs2=0.0,
+                   Py_ssize_t icr=-1, double gamma_c=0.0):
     """Godunov fluxes at the faces of every pencil along the *last* axis.
 
     Parameters (all views with the sweep axis last, any strides)
@@ -551,6 +570,16 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
         ``hllc`` is Mignone's solver with B = 0 (no contact wave without
         an energy equation).  The face pressure is cs2 rho of the face.
 
+    icr, gamma_c : if ``icr >= 0``, the passive scalar in slot ``icr`` is the
+        CR invariant ``n = P_c^(1/gamma_c)`` (concentration ``n/rho``) of
+        CRs that act on the gas through a source term (``solver/cr_shock.py``).
+        The signal speeds of the adiabatic solvers then use the composite
+        sound speed ``(gamma P + gamma_c P_c)/rho`` (P_c from the face state):
+        the gas + CR sound wave is faster than the gas's own, and bounds that
+        miss it leave the grid-scale composite sound mode undamped (the
+        odd-even oscillation of the CR shock tube, ``docs/cr_shocks.md``).
+        Only the speeds change; the fluxes stay those of the gas.
+
     Face states are floored like the cells (rho >= dfloor, P >= pfloor).
     Passive scalars (slots >= 5, concentrations) are fluxed with the mass
     flux, upwinded by its sign.
@@ -564,9 +593,13 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
     cdef double wl[NWAVE]
     cdef double wr[NWAVE]
     cdef double fx[NWAVE]
-    cdef double bx, dq, hl, hr
+    cdef double bx, dq, hl, hr, pxl, pxr
+    cdef Py_ssize_t qcr = NWAVE + icr - NHYDRO
+    cdef double cr_stiff = gamma_c / gamma      # gamma P_x = gamma_c P_c
     cdef bint uniform = dxs is None
     cdef bint iso = cs2 > 0.0
+    if icr >= nvar or (icr >= 0 and icr < NHYDRO):
+        raise ValueError(f"icr = {icr} is not a passive-scalar slot of {nvar} variables")
     if not uniform and dxs.shape[0] != n:
         raise ValueError(f"dxs has {dxs.shape[0]} widths for pencils of {n} cells")
     if order == 1:
@@ -618,6 +651,10 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
                     wr[QDN] = fmax(wr[QDN], dfloor)
                     wl[QPR] = fmax(wl[QPR], pfloor)
                     wr[QPR] = fmax(wr[QPR], pfloor)
+                    pxl = pxr = 0.0
+                    if icr >= 0:
+                        pxl = cr_stiff * pow(fmax(wl[QDN] * ql[qcr, f], 0.0), gamma_c)
+                        pxr = cr_stiff * pow(fmax(wr[QDN] * qr[qcr, f], 0.0), gamma_c)
                     if iso:
                         bx = bn[a2, a1, f] if mhd else 0.0
                         if not mhd:
@@ -632,16 +669,16 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
                     elif mhd:
                         bx = bn[a2, a1, f]
                         if solver == RS_HLLD:
-                            riemann_hlld(wl, wr, bx, gamma, fx)
+                            _hlld(wl, wr, bx, gamma, pxl, pxr, fx)
                         else:
-                            riemann_hlle(wl, wr, bx, gamma, fx)
+                            _hlle(wl, wr, bx, gamma, pxl, pxr, fx)
                         emf1[a2, a1, f] = fx[QBT2]
                         emf2[a2, a1, f] = -fx[QBT1]
                     else:
                         if solver == RS_HLLC:
-                            riemann_hllc(wl, wr, gamma, fx)
+                            _hllc(wl, wr, gamma, pxl, pxr, fx)
                         else:
-                            riemann_hlle(wl, wr, 0.0, gamma, fx)
+                            _hlle(wl, wr, 0.0, gamma, pxl, pxr, fx)
                     flx[IDN, a2, a1, f] = fx[QDN]
                     flx[ivn, a2, a1, f] = fx[QVN]
                     flx[ivt1, a2, a1, f] = fx[QVT1]
