@@ -82,7 +82,15 @@ class Simulation:
         # a passive scalar (solver/cr_shock.py), for the composite sound speed of the Riemann
         # solvers and for the adiabatic CR compression at shocks (cr.adiabatic_shocks)
         self.cr_scalar = (self.cr_on and p["cr.exchange"] and p["mhd.evolve"] and p["mhd.eos"] == "adiabatic")
-        self.state = State(self.block, mhd=self.mhd_on, cr=self.cr_on, nscalars=int(self.cr_scalar))
+        available = {"hydro"} | ({"mhd"} if self.mhd_on else set()) | ({"cr"} if self.cr_on else set())
+        self.sources = _sources.build(p["sources.enabled"], params, available)
+        # passive-scalar slots: the CR invariant first, then those the source terms ask for
+        self._scalar_slots = {}
+        for term in self.sources:
+            for name in term.scalars:
+                self._scalar_slots[term.name, name] = NHYDRO + int(self.cr_scalar) + len(self._scalar_slots)
+        self.state = State(self.block, mhd=self.mhd_on, cr=self.cr_on,
+                           nscalars=int(self.cr_scalar) + len(self._scalar_slots))
         self.mhd = MHDIntegrator(self.block, gamma=p["mhd.gamma"], riemann=p["mhd.riemann"],
                                  limiter=p["mhd.limiter"], mhd=self.mhd_on, cfl=p["time.cfl"],
                                  density_floor=p["mhd.density_floor"],
@@ -91,8 +99,9 @@ class Simulation:
         self.cr = None
         if self.cr_on:
             from crplugin.solver.cr import CRIntegrator
-            self.cr = CRIntegrator(self.block, v_m=p["cr.v_max"], exchange=p["cr.exchange"],
-                                   cfl=p["cr.cfl"], stream_scale=p["cr.stream_scale"] or None,
+            self.cr = CRIntegrator(self.block, v_m=p["cr.v_max"], gamma_c=p["cr.gamma_c"],
+                                   exchange=p["cr.exchange"],
+                                   cfl=p["cr.cfl"] or None, stream_scale=p["cr.stream_scale"] or None,
                                    gamma_gas=p["mhd.gamma"])
         self.shock_rule = None
         if self.cr_scalar:
@@ -101,9 +110,6 @@ class Simulation:
                                         partition=p["cr.adiabatic_shocks"])
             self.mhd.set_cr_sound(NHYDRO, self.cr.gamma_c)
 
-        available = {"hydro"} | ({"mhd"} if self.mhd_on else set()) | ({"cr"} if self.cr_on else set())
-        self.sources = _sources.build(p["sources.enabled"], params, available)
-
         user = dict(problem.boundary_functions(self)) if hasattr(problem, "boundary_functions") else {}
         self.boundaries = Boundaries(self.block, kinds, user=user)
 
@@ -111,19 +117,24 @@ class Simulation:
         for term in self.sources:
             term.setup(self)
         self.fill_ghosts(self.state)
-        if self.shock_rule is not None:
-            self.shock_rule.sync(self.state)
+        self._sync_scalars()
         self.dt = None
         self.cr_substeps = 0
 
     # ------------------------------------------------------------------
+    def scalar_slot(self, term, name):
+        """Slot in ``state.u`` of the passive scalar ``name`` that source ``term`` declared."""
+        return self._scalar_slots[term.name, name]
+
+    def _sync_scalars(self):
+        # the invariants advected by the next MHD step start from the current state
+        if self.shock_rule is not None:
+            self.shock_rule.sync(self.state)
+        for term in self.sources:
+            term.sync(self)
+
     def fill_ghosts(self, state, fields=None):
         self.boundaries.fill(state, exchange=self.decomp.exchange, fields=fields)
-
-    def fill_cr_ghosts(self, state):
-        # during the CR sub-cycles the gas changes only through the CR exchange: with
-        # the exchange off, only the CR ghosts need refilling
-        self.fill_ghosts(state, fields=("cr", "hydro") if self.cr.exchange else ("cr",))
 
     @property
     def time(self):
@@ -137,19 +148,27 @@ class Simulation:
         return self.mhd.primitives(self.state)
 
     def coefficients(self):
-        """Transport coefficients for the CR integrator from the source terms."""
-        coeffs = {}
+        """Transport coefficients for the CR integrator from the source terms.
+
+        Returns ``(coeffs, kernel)``: the cell arrays (frozen for the MHD step:
+        they depend on the gas) and the compiled kernel of the one provider whose
+        coefficients depend on the CR state (``state_dependent = True``), which
+        the CR step calls at every sub-step (``None`` if there is none).
+        """
+        coeffs, kernel = {}, None
         for term in self.sources:
             if not COEFFICIENTS.intersection(term.provides):
                 continue  # diagnostics are computed only for outputs
             for name, arr in term.fields(self).items():
                 if name in COEFFICIENTS:
                     coeffs[name] = arr
+            if getattr(term, "state_dependent", False):
+                kernel = term.coefficient_kernel(self)
         shape = self.block.shape
         coeffs.setdefault("kappa_par", np.zeros(shape))
         coeffs.setdefault("kappa_perp", np.zeros(shape))
         coeffs.setdefault("stream_speed", np.zeros(shape))
-        return coeffs
+        return coeffs, kernel
 
     def timestep(self):
         dt = self.params["time.dt_max"]
@@ -192,15 +211,17 @@ class Simulation:
                 # the CR step reads the gas and field in the ghosts (velocity, v_A, b)
                 self.fill_ghosts(self.state, fields=("hydro", "field"))
         if self.cr is not None:
-            diag = self.cr.step(self.state, dt, self.coefficients(), self.fill_cr_ghosts)
+            coeffs, kernel = self.coefficients()
+            diag = self.cr.step(self.state, dt, coeffs, self.boundaries, decomp=self.decomp, kernel=kernel)
             self.cr_substeps += diag["nsub"]
-            if self.shock_rule is not None:
+            if self.shock_rule is not None and self.shock_rule.partition:
+                # the shock detector reads neighbours: ghosts as after the CR exchange
+                self.fill_ghosts(self.state, fields=("hydro", "cr"))
                 self.shock_rule.apply(self.state, self.cr.effective_diffusivity())
         for term in self.sources:
             term.apply(self, dt)
         self.fill_ghosts(self.state)
-        if self.shock_rule is not None:
-            self.shock_rule.sync(self.state)
+        self._sync_scalars()
         self.state.time += dt
         self.state.cycle += 1
         self.dt = dt

@@ -13,7 +13,10 @@ A source term is a small class registered under a unique ``name``:
 * ``fields(sim)`` -- returns ``{name: array}`` for what it provides (full block,
   ghosts included, code units);
 * ``apply(sim, dt)`` -- changes the state (heating, cooling, ...);
-* ``estimate_dt(sim)`` -- the largest stable step it allows (default: no limit).
+* ``estimate_dt(sim)`` -- the largest stable step it allows (default: no limit);
+* ``scalars`` -- names of passive scalars it needs advected with the gas
+  (slots from ``sim.scalar_slot(term, name)``), with ``sync(sim)`` called at
+  the end of every cycle (ghosts filled) to set them from the state.
 
 The solver never names a specific source term: it instantiates those listed
 in ``sources.enabled``, checks at setup that every required field has exactly
@@ -55,6 +58,7 @@ class SourceTerm:
     PARAMS = {}
     requires = ()
     provides = ()
+    scalars = ()
 
     def __init__(self, params):
         self.params = MappingProxyType(dict(params))
@@ -70,6 +74,9 @@ class SourceTerm:
 
     def estimate_dt(self, sim):
         return math.inf
+
+    def sync(self, sim):
+        """Set this term's passive scalars from the state (end of every cycle, ghosts filled)."""
 
 
 def build(names, params, available):

@@ -110,10 +110,12 @@ def _check(params):
     states(params)
     bad = [f"{k}={params[k]}" for k, v in NEEDS[kind].items()
            if (abs(params[k] - v) > 1e-12 if isinstance(v, float) else params[k] != v)]
-    if kind == "cr" and not params["mhd.gamma"] > 4.0 / 3.0:
-        bad.append(f"mhd.gamma={params['mhd.gamma']} (must exceed gamma_c = 4/3)")
-    if kind == "cr" and params["sources.enabled"]:
-        bad.append(f"sources.enabled={params['sources.enabled']} (the exact solution has no CR transport)")
+    if kind == "cr" and not params["mhd.gamma"] > params["cr.gamma_c"]:
+        bad.append(f"mhd.gamma={params['mhd.gamma']} (must exceed cr.gamma_c = {params['cr.gamma_c']:g})")
+    transport = [t for t in params["sources.enabled"] if t != "shock_acceleration"]
+    if kind == "cr" and transport:
+        bad.append(f"sources.enabled={transport} (the exact solution has no CR transport; only "
+                   f"shock_acceleration may be added, and then the exact solution is the eta = 0 reference)")
     if bad:
         want = ", ".join(f"{k}={v}" for k, v in NEEDS[kind].items())
         raise ValueError(f"shock_tube: kind '{kind}' needs {want}; got {', '.join(bad)}. "
@@ -140,7 +142,7 @@ def initialise(sim):
     sim.mhd.conserved(w, s)
     if sim.cr_on:
         pc = np.where(is_left, left[3], right[3])
-        s.cr[IEC] = 3.0 * pc           # E_c = P_c/(gamma_c - 1); F_c = v (E_c + P_c) = 0 at rest
+        s.cr[IEC] = pc / (sim.params["cr.gamma_c"] - 1.0)   # F_c = v (E_c + P_c) = 0 at rest
 
 
 # --------------------------------------------------------------------------
@@ -216,7 +218,7 @@ def analyse(outdir, params):
     if "velocity_y" in f:
         got["vy"] = f["velocity_y"][0, 0]
     if "cr_energy_density" in f:
-        got["pc"] = f["cr_energy_density"][0, 0] / 3.0
+        got["pc"] = f["cr_energy_density"][0, 0] * (params["cr.gamma_c"] - 1.0)
     result = {"kind": kind, "time": t, "cells": len(x)}
     theory = {}
     if kind == "sod":
@@ -233,7 +235,7 @@ def analyse(outdir, params):
         result["shock_position_error_cells"] = (_front(x, got["rho"], R[0], rho_shock, +1) - x_shock) / dx
     elif kind == "cr":
         from crplugin.problems import _cr_riemann
-        sol = _cr_riemann.CRRiemann(left[:4], right[:4], gamma_g=gamma)
+        sol = _cr_riemann.CRRiemann(left[:4], right[:4], gamma_g=gamma, gamma_c=params["cr.gamma_c"])
         theory["rho"], theory["vx"], theory["p"], theory["pc"] = sol.sample(xi)
         result.update(p_star=sol.p_star, v_star=sol.v_star)
         if "right_shock" in sol.waves and "contact" in sol.waves:

@@ -232,3 +232,59 @@ def test_bad_states_give_one_error_line(key, value, tmp_path):
     lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and key in lines[0] and "Traceback" not in res.stderr, res.stderr
     assert not list(tmp_path.iterdir())            # nothing written
+
+
+# --------------------------------------------------------------------------
+# CR acceleration at shocks (source term shock_acceleration)
+
+def test_shock_acceleration_injects_its_fraction_of_the_dissipated_energy():
+    # Default tube with eta = 0.05.  The dissipation the term measures at the right shock
+    # (cells beyond the middle of the post-shock plateau, after the start-up, t > t_end/4)
+    # is the Rankine-Hugoniot one, e_diss (s - c) per unit time with
+    # e_diss = (P_g2 - P_g1 (rho2/rho1)^gamma)/(gamma - 1) of the exact (eta = 0) solution;
+    # eta = 0.05 changes the shock by < 1 % (measured: the same 0.96 ratio at eta = 0.01).
+    # Measured 0.963 (400 cells): the weak tails of the captured shock, below the
+    # detector's threshold, hold ~4 % of it.  The CRs get eta of it, the gas loses as much.
+    eta, t_end, n = 0.05, 0.2, 400
+    prob = problems.load("shock_tube")
+    params = make_parameters(prob, problems.input_file("shock_tube"), [
+        "problem.kind=cr", "mhd.gamma=1.6666666666666667", "cr.enabled=true", f"mesh.nx={n}",
+        "cr.v_max=50", "sources.enabled=shock_acceleration", f"shock_acceleration.efficiency={eta}"])
+    sim = Simulation(params, prob)
+    term = sim.sources[0]
+    sol = _cr_riemann.CRRiemann((1.0, 0.0, 1.0, 2.0), (0.2, 0.0, 0.1, 0.1))
+    act = sim.block.active
+    x = sim.block.centres(0)[act[2]]
+    dx = x[1] - x[0]
+
+    def total():
+        return float(np.sum(sim.state.u[(IEN,) + act]) + np.sum(sim.state.cr[(IEC,) + act]))
+
+    e0, at_shock, elsewhere, t0 = total(), 0.0, 0.0, 0.25 * t_end
+    while sim.time < t_end * (1 - 1e-14):
+        injected_before = term.injected
+        sim.step(min(sim.timestep(), t_end - sim.time))
+        # this step's injection: eta times this step's dissipation (round-off of the running sum)
+        assert term.injected - injected_before == pytest.approx(eta * term.last_dissipated.sum() * dx,
+                                                                rel=1e-9, abs=1e-15 * term.injected)
+        if sim.time > t0:
+            mid = 0.5 * (sol.waves["contact"] + sol.waves["right_shock"]) * sim.time
+            d = term.last_dissipated[0, 0]
+            at_shock += d[x > mid].sum() * dx
+            elsewhere += d[x <= mid].sum() * dx
+    (rho2, pg2, _), g = sol.star["right"], 5.0 / 3.0
+    e_diss = (pg2 - 0.1 * (rho2 / 0.2) ** g) / (g - 1.0)
+    exact = e_diss * (sol.waves["right_shock"] - sol.waves["contact"]) * (sim.time - t0)
+    assert at_shock == pytest.approx(exact, rel=0.06)
+    assert elsewhere == 0.0                        # no injection at the contact or in the fan
+    assert term.injected == pytest.approx(eta * term.dissipated, rel=1e-12)
+    assert total() == pytest.approx(e0, rel=1e-13, abs=0)
+
+
+def test_shock_acceleration_refuses_a_run_without_the_detector():
+    prob = problems.load("shock_tube")
+    params = make_parameters(prob, problems.input_file("shock_tube"), [
+        "problem.kind=cr", "mhd.gamma=1.6666666666666667", "cr.enabled=true", "mesh.nx=16",
+        "mhd.eos=isothermal", "mhd.iso_sound_speed=1", "sources.enabled=shock_acceleration"])
+    with pytest.raises(ValueError, match="shock_acceleration"):
+        Simulation(params, prob)
