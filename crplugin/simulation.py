@@ -217,7 +217,7 @@ class Simulation:
             if self.shock_rule is not None and self.shock_rule.partition:
                 # the shock detector reads neighbours: ghosts as after the CR exchange
                 self.fill_ghosts(self.state, fields=("hydro", "cr"))
-                self.shock_rule.apply(self.state, self.cr.effective_diffusivity())
+                self.shock_rule.apply(self.state, self.cr.transport_speed())
         for term in self.sources:
             term.apply(self, dt)
         self.fill_ghosts(self.state)

@@ -77,22 +77,22 @@ class ShockRule:
         """:math:`n = ((\\gamma_c-1)E_c)^{1/\\gamma_c}` on the whole block (ghosts included)."""
         _k.sync_invariant(state.u, state.cr, self.isc, self.gamma_c)
 
-    def detect(self, state, kappa_eff, jump=None, out=None):
+    def detect(self, state, u_tr, jump=None, out=None):
         """Flag the shocked cells (into ``out``, default ``self.flag``; ghosts must be filled).
 
         ``jump`` overrides the threshold (e.g. a stronger one for shock acceleration)."""
         has_b = state.bcc is not None
         out = self.flag if out is None else out
         _k.shock_flags(state.u, state.bcc if has_b else self._nob, int(has_b), state.cr,
-                       np.ascontiguousarray(kappa_eff, dtype=float),
+                       np.ascontiguousarray(u_tr, dtype=float),
                        self.gamma_gas, self.gamma_c, self.jump if jump is None else float(jump), self.width,
                        *(float(d) for d in self.block.dx), *self._act, *self._cells, self._core, out)
         return out
 
-    def apply(self, state, kappa_eff):
+    def apply(self, state, u_tr):
         """Detect shocks and set :math:`E_c` there from :math:`n`; returns the CR energy change per cell."""
         if not self.partition:
             return None
-        self.detect(state, kappa_eff)
+        self.detect(state, u_tr)
         _k.shock_partition(state.u, state.cr, self.flag, self.isc, self.gamma_c, *self._cells, self.d_ec)
         return self.d_ec[self.block.active]

@@ -74,7 +74,7 @@ class ShockAcceleration(SourceTerm):
     def apply(self, sim, dt):
         rule = sim.shock_rule
         sim.fill_ghosts(sim.state, fields=("hydro", "cr"))
-        flag = rule.detect(sim.state, sim.cr.effective_diffusivity(), jump=self.params["pressure_jump"],
+        flag = rule.detect(sim.state, sim.cr.transport_speed(), jump=self.params["pressure_jump"],
                            out=self._flag)
         act = sim.block.active
         u = sim.state.u

@@ -193,8 +193,9 @@ def test_no_odd_even_mode_at_the_contact():
     # pressure, so its dissipation missed the composite sound wave (sqrt((5/3 P_g + 4/3 P_c)
     # /rho) = 1.74 vs 1.0 for the gas alone in the left star state) and the grid-scale
     # composite sound mode grew between the rarefaction tail and the contact (P_c off by
-    # -11 % at 1600 cells).  Now the second difference of P_c there is at the level of the
-    # PLM smearing, ~1e-4 of P_c at 1600 cells (it was 0.17 at 400 cells before).
+    # -11 % at 1600 cells; v alternated by +-6 % from cell to cell already at 400 cells).
+    # Now the odd-even amplitude of P_c and v there is below 2e-3 (1e-5 at t = 0.2,
+    # benchmarks/cr_shocktube.py).
     x, t, got, sol = run_cr_tube(1600, t_end=0.1)
     assert odd_even(x / t, got["pc"], sol) < 2e-3
     assert odd_even(x / t, got["v"], sol) * sol.star["left"][2] / sol.v_star < 2e-3

@@ -46,7 +46,7 @@ cdef inline double _ptot(const double[:, :, :, ::1] u, const double[:, :, :, ::1
 
 
 def shock_flags(const double[:, :, :, ::1] u, const double[:, :, :, ::1] bcc, int has_b,
-                const double[:, :, :, ::1] cr, const double[:, :, ::1] kappa_eff,
+                const double[:, :, :, ::1] cr, const double[:, :, ::1] u_tr,
                 double gamma_g, double gamma_c, double jump, int width,
                 double dx1, double dx2, double dx3, int act1, int act2, int act3,
                 Py_ssize_t k0, Py_ssize_t k1, Py_ssize_t j0, Py_ssize_t j1,
@@ -63,10 +63,12 @@ def shock_flags(const double[:, :, :, ::1] u, const double[:, :, :, ::1] bcc, in
     * the total pressure ``P = P_g + P_c`` of the two neighbours along some
       active axis differs by more than ``jump`` times the smaller one
       (``|P_+ - P_-| > jump min(P_+, P_-)``; a contact keeps P continuous);
-    * the CRs cannot diffuse across the cell while it is compressed,
-      ``kappa_eff < |div v| dx_min^2`` (``kappa_eff`` the effective CR
-      diffusivity along b, streaming included): otherwise the CRs are not
-      adiabatic through the shock and the energy equation is kept.
+    * the CRs move with the gas across the cell: their transport speed
+      relative to the gas (``u_tr``: streaming speed plus effective
+      diffusivity / dx) is below the velocity jump across the cell,
+      ``u_tr < |div v| dx_min``; otherwise the CRs stream or diffuse through
+      the shock (or are the front that drives it) and are not adiabatic, and
+      the energy equation is kept.
 
     The range must leave ``width + 1`` cells on each side of every active axis
     for the flags not to depend on the block's edges (MPI);
@@ -90,7 +92,7 @@ def shock_flags(const double[:, :, :, ::1] u, const double[:, :, :, ::1] bcc, in
         gj1 = u.shape[2] - act2
     if gi1 > u.shape[3] - act1:
         gi1 = u.shape[3] - act1
-    cdef double div, pm, pp, lo, big, dmin2
+    cdef double div, pm, pp, lo, big, dmin2, dmin
     cdef double r1 = 0.5 / dx1, r2 = 0.5 / dx2, r3 = 0.5 / dx3
     dmin2 = 1.0e300
     if act1 and dx1 * dx1 < dmin2:
@@ -99,6 +101,7 @@ def shock_flags(const double[:, :, :, ::1] u, const double[:, :, :, ::1] bcc, in
         dmin2 = dx2 * dx2
     if act3 and dx3 * dx3 < dmin2:
         dmin2 = dx3 * dx3
+    dmin = dmin2 ** 0.5
     with nogil:
         for k in range(gk0, gk1):
             for j in range(gj0, gj1):
@@ -127,7 +130,7 @@ def shock_flags(const double[:, :, :, ::1] u, const double[:, :, :, ::1] bcc, in
                         lo = pm if pm < pp else pp
                         if fabs(pp - pm) > big * lo:
                             big = fabs(pp - pm) / lo if lo > 0.0 else 1.0e300
-                    if div < 0.0 and big > jump and kappa_eff[k, j, i] < -div * dmin2:
+                    if div < 0.0 and big > jump and u_tr[k, j, i] < -div * dmin:
                         core[k, j, i] = 1.0
         for k in range(k0, k1):
             for j in range(j0, j1):
