@@ -64,6 +64,10 @@ GENERAL = {
         "max_subcycles": Param(1000, "CR sub-steps per MHD step at most", positive=True),
         "stream_scale": Param(0.0, "length h_c of the smooth sign tanh(h_c b.grad P_c / P_c) in "
                                    "streaming [code length] (0: 1000 x the domain size)", minimum=0),
+        "adiabatic_shocks": Param(True, "CRs compressed adiabatically at detected shocks (invariant "
+                                        "P_c^(1/gamma_c) advected with the gas; needs exchange, adiabatic gas)"),
+        "shock_jump": Param(0.01, "shock detector: relative total-pressure difference across a converging "
+                                 "cell above which it is a shock", positive=True),
     },
     "units": {
         "length": Param(1.0, "code length unit [cm]", positive=True),

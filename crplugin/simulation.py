@@ -23,7 +23,7 @@ from crplugin.boundaries import Boundaries
 from crplugin.mesh import Grid
 from crplugin.params import Parameters, ParameterError
 from crplugin.schema import GENERAL
-from crplugin.state import IDN, IEC, IEN, IFC1, IM1, IPR, IVX, State
+from crplugin.state import IDN, IEC, IEN, IFC1, IM1, IPR, IVX, NHYDRO, State
 from crplugin.units import CodeUnits
 
 SIDES = ("inner", "outer")
@@ -78,7 +78,19 @@ class Simulation:
 
         self.mhd_on = p["mhd.magnetic"]
         self.cr_on = p["cr.enabled"]
-        self.state = State(self.block, mhd=self.mhd_on, cr=self.cr_on)
+        # CRs that push an adiabatic gas: the invariant n = P_c^(1/gamma_c) rides on the gas as
+        # a passive scalar (solver/cr_shock.py), for the composite sound speed of the Riemann
+        # solvers and for the adiabatic CR compression at shocks (cr.adiabatic_shocks)
+        self.cr_scalar = (self.cr_on and p["cr.exchange"] and p["mhd.evolve"] and p["mhd.eos"] == "adiabatic")
+        available = {"hydro"} | ({"mhd"} if self.mhd_on else set()) | ({"cr"} if self.cr_on else set())
+        self.sources = _sources.build(p["sources.enabled"], params, available)
+        # passive-scalar slots: the CR invariant first, then those the source terms ask for
+        self._scalar_slots = {}
+        for term in self.sources:
+            for name in term.scalars:
+                self._scalar_slots[term.name, name] = NHYDRO + int(self.cr_scalar) + len(self._scalar_slots)
+        self.state = State(self.block, mhd=self.mhd_on, cr=self.cr_on,
+                           nscalars=int(self.cr_scalar) + len(self._scalar_slots))
         self.mhd = MHDIntegrator(self.block, gamma=p["mhd.gamma"], riemann=p["mhd.riemann"],
                                  limiter=p["mhd.limiter"], mhd=self.mhd_on, cfl=p["time.cfl"],
                                  density_floor=p["mhd.density_floor"],
@@ -91,9 +103,12 @@ class Simulation:
                                    exchange=p["cr.exchange"],
                                    cfl=p["cr.cfl"] or None, stream_scale=p["cr.stream_scale"] or None,
                                    gamma_gas=p["mhd.gamma"])
-
-        available = {"hydro"} | ({"mhd"} if self.mhd_on else set()) | ({"cr"} if self.cr_on else set())
-        self.sources = _sources.build(p["sources.enabled"], params, available)
+        self.shock_rule = None
+        if self.cr_scalar:
+            from crplugin.solver.cr_shock import ShockRule
+            self.shock_rule = ShockRule(self.block, NHYDRO, p["mhd.gamma"], self.cr.gamma_c, p["cr.shock_jump"],
+                                        partition=p["cr.adiabatic_shocks"])
+            self.mhd.set_cr_sound(NHYDRO, self.cr.gamma_c)
 
         user = dict(problem.boundary_functions(self)) if hasattr(problem, "boundary_functions") else {}
         self.boundaries = Boundaries(self.block, kinds, user=user)
@@ -102,10 +117,22 @@ class Simulation:
         for term in self.sources:
             term.setup(self)
         self.fill_ghosts(self.state)
+        self._sync_scalars()
         self.dt = None
         self.cr_substeps = 0
 
     # ------------------------------------------------------------------
+    def scalar_slot(self, term, name):
+        """Slot in ``state.u`` of the passive scalar ``name`` that source ``term`` declared."""
+        return self._scalar_slots[term.name, name]
+
+    def _sync_scalars(self):
+        # the invariants advected by the next MHD step start from the current state
+        if self.shock_rule is not None:
+            self.shock_rule.sync(self.state)
+        for term in self.sources:
+            term.sync(self)
+
     def fill_ghosts(self, state, fields=None):
         self.boundaries.fill(state, exchange=self.decomp.exchange, fields=fields)
 
@@ -189,9 +216,14 @@ class Simulation:
             coeffs, kernel = self.coefficients()
             diag = self.cr.step(self.state, dt, coeffs, self.boundaries, decomp=self.decomp, kernel=kernel)
             self.cr_substeps += diag["nsub"]
+            if self.shock_rule is not None and self.shock_rule.partition:
+                # the shock detector reads neighbours: ghosts as after the CR exchange
+                self.fill_ghosts(self.state, fields=("hydro", "cr"))
+                self.shock_rule.apply(self.state, self.cr.transport_speed())
         for term in self.sources:
             term.apply(self, dt)
         self.fill_ghosts(self.state)
+        self._sync_scalars()
         self.state.time += dt
         self.state.cycle += 1
         self.dt = dt

@@ -19,7 +19,10 @@ A source term is a small class registered under a unique ``name``:
   to every cell (ghosts included) before the MHD step (gravity: without it the
   predictor misses the kick that balances the pressure gradient and a
   hydrostatic state drifts at first order);
-* ``estimate_dt(sim)`` -- the largest stable step it allows (default: no limit).
+* ``estimate_dt(sim)`` -- the largest stable step it allows (default: no limit);
+* ``scalars`` -- names of passive scalars it needs advected with the gas
+  (slots from ``sim.scalar_slot(term, name)``), with ``sync(sim)`` called at
+  the end of every cycle (ghosts filled) to set them from the state.
 
 The solver never names a specific source term: it instantiates those listed
 in ``sources.enabled``, checks at setup that every required field has exactly
@@ -77,6 +80,7 @@ class SourceTerm:
     requires = ()
     provides = ()
     FIELD_KINDS = {}  # kinds of provided fields not in sources.FIELD_KINDS
+    scalars = ()
 
     def __init__(self, params):
         self.params = MappingProxyType(dict(params))
@@ -95,6 +99,9 @@ class SourceTerm:
 
     def estimate_dt(self, sim):
         return math.inf
+
+    def sync(self, sim):
+        """Set this term's passive scalars from the state (end of every cycle, ghosts filled)."""
 
 
 def build(names, params, available):

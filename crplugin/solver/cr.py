@@ -478,6 +478,15 @@ class CRIntegrator:
         act = self.block.active
         return heat[act], work[act]
 
+    def transport_speed(self):
+        r"""Speed of the CRs relative to the gas per cell, from the opacities of the last stage
+        of :meth:`step`: :math:`|v_s| + (\gamma_c-1)\max(\sigma_\parallel^{-1},
+        \sigma_\perp^{-1})/\Delta x_{\min}` (streaming plus the effective diffusivity over the
+        smallest active cell width)."""
+        w = self._kern.work
+        dx = min(float(np.min(d)) for d, n in zip(self.block.dx, self.block.grid.shape) if n > 1)
+        return np.abs(w["vs_par"]) + (self.gamma_c - 1.0) * np.maximum(w["s_par"], w["s_perp"]) / dx
+
     def heating(self, state, coeffs):
         """Streaming heating rate per cell (active cells) of the current state (ghosts filled):
         the rate this integrator hands to the gas (:func:`streaming_heating`)."""

@@ -90,6 +90,10 @@ class MHDIntegrator:
     floors_hit : int
         Number of active cells floored since construction (both stages of
         every step, plus :meth:`primitives` calls).
+    cr_sound : tuple or None
+        ``(slot, gamma_c)`` once :meth:`set_cr_sound` was called: the passive
+        scalar ``slot`` holds the CR invariant :math:`P_c^{1/\gamma_c}` and the
+        Riemann solvers' signal speeds include :math:`\gamma_c P_c/\rho`.
 
     Notes
     -----
@@ -147,6 +151,7 @@ class MHDIntegrator:
         self.geometric = block.geometry != "cartesian"
         self._nvar = None
         self._half = None
+        self.cr_sound = None
         if self.mhd:
             nk, nj, ni = block.shape
             self._edge = [np.zeros((nk + 1, nj + 1, ni)), np.zeros((nk + 1, nj, ni + 1)),
@@ -257,6 +262,15 @@ class MHDIntegrator:
         elif self.mhd:
             state.update_bcc()
 
+    def set_cr_sound(self, slot, gamma_c):
+        r"""CRs that push the gas through a source term carry sound at the composite speed
+        :math:`\sqrt{(\gamma P + \gamma_c P_c)/\rho}`: let the signal speeds of the
+        Riemann solvers see :math:`P_c` from the passive scalar ``slot``
+        (:math:`n = P_c^{1/\gamma_c}`, ``crplugin.solver.cr_shock``).  Adiabatic gas only."""
+        if self.isothermal:
+            raise ValueError("the CR sound speed in the Riemann solvers needs mhd.eos = adiabatic")
+        self.cr_sound = (int(slot), float(gamma_c))
+
     # ------------------------------------------------------------------
     def _cell_range(self, array_axis, grow):
         """Inclusive index range of the active cells along ``array_axis``, grown by ``grow``
@@ -290,7 +304,8 @@ class MHDIntegrator:
                               flx, e1, e2, order, self._lim, self._rs, self.gamma, self.mhd,
                               self.density_floor, self.pressure_floor,
                               self._dxs if d == 0 else None, self.cs2,
-                              self._cell_range(perm[0], grow) + self._cell_range(perm[1], grow))
+                              self._cell_range(perm[0], grow) + self._cell_range(perm[1], grow),
+                              *(self.cr_sound or (-1, 0.0)))
         if self.mhd:
             self._edge_fields(st, w)
 

@@ -22,7 +22,7 @@ Stone & Gardiner 2009, New Astron. 14, 139 (the VL2 predictor-corrector).
 """
 import numpy as np
 
-from libc.math cimport sqrt, fabs, fmin, fmax
+from libc.math cimport sqrt, fabs, fmin, fmax, pow
 
 # conserved / primitive slots of the cell arrays (same as crplugin.state)
 cdef enum:
@@ -110,9 +110,10 @@ cdef inline void _cons_and_flux(const double* w, double bn, double gamma,
 
 
 cdef inline void _hlle(const double* wl, const double* wr, double bn, double gamma,
-                       double* flux) noexcept nogil:
+                       double* flux, double pxl=0.0, double pxr=0.0) noexcept nogil:
     # HLL flux with the Davis (1988) bounds S_L = min(v_L - c_fL, v_R - c_fR),
     # S_R = max(v_L + c_fL, v_R + c_fR) (as in Miyoshi & Kusano 2005 eq 67).
+    # pxl, pxr: extra pressure seen only by the signal speeds (CRs, see compute_fluxes).
     cdef double ul[NWAVE]
     cdef double ur[NWAVE]
     cdef double fl[NWAVE]
@@ -121,8 +122,8 @@ cdef inline void _hlle(const double* wl, const double* wr, double bn, double gam
     cdef int m
     _cons_and_flux(wl, bn, gamma, ul, fl)
     _cons_and_flux(wr, bn, gamma, ur, fr)
-    cfl = _fast_speed(gamma, wl[QDN], wl[QPR], bn, wl[QBT1], wl[QBT2])
-    cfr = _fast_speed(gamma, wr[QDN], wr[QPR], bn, wr[QBT1], wr[QBT2])
+    cfl = _fast_speed(gamma, wl[QDN], wl[QPR] + pxl, bn, wl[QBT1], wl[QBT2])
+    cfr = _fast_speed(gamma, wr[QDN], wr[QPR] + pxr, bn, wr[QBT1], wr[QBT2])
     bm = fmin(fmin(wl[QVN] - cfl, wr[QVN] - cfr), 0.0)
     bp = fmax(fmax(wl[QVN] + cfl, wr[QVN] + cfr), 0.0)
     if bp - bm <= 0.0:
@@ -175,9 +176,10 @@ cdef inline void _cons_and_flux_pt(const double* w, double bn, double gamma,
 
 
 cdef inline void _hlld(const double* wl, const double* wr, double bn, double gamma,
-                       double* flux) noexcept nogil:
+                       double* flux, double pxl=0.0, double pxr=0.0) noexcept nogil:
     # Miyoshi & Kusano 2005: five waves S_L <= S*_L <= S_M <= S*_R <= S_R.  The
     # double-starred states are formed only when the face lies between S*_L and S*_R.
+    # pxl, pxr: extra pressure seen only by the outer signal speeds (CRs, see compute_fluxes).
     cdef double ul[NWAVE]
     cdef double ur[NWAVE]
     cdef double fl[NWAVE]
@@ -195,8 +197,8 @@ cdef inline void _hlld(const double* wl, const double* wr, double bn, double gam
 
     _cons_and_flux_pt(wl, bn, gamma, ul, fl, pvl)
     _cons_and_flux_pt(wr, bn, gamma, ur, fr, pvr)
-    cfl = _fast_speed(gamma, wl[QDN], wl[QPR], bn, wl[QBT1], wl[QBT2])
-    cfr = _fast_speed(gamma, wr[QDN], wr[QPR], bn, wr[QBT1], wr[QBT2])
+    cfl = _fast_speed(gamma, wl[QDN], wl[QPR] + pxl, bn, wl[QBT1], wl[QBT2])
+    cfr = _fast_speed(gamma, wr[QDN], wr[QPR] + pxr, bn, wr[QBT1], wr[QBT2])
     sl = fmin(wl[QVN] - cfl, wr[QVN] - cfr)                    # eq 67
     sr = fmax(wl[QVN] + cfl, wr[QVN] + cfr)
     if sl >= 0.0:
@@ -267,8 +269,9 @@ cdef inline void _hlld(const double* wl, const double* wr, double bn, double gam
 
 
 cdef inline void _hllc(const double* wl, const double* wr, double gamma,
-                       double* flux) noexcept nogil:
+                       double* flux, double pxl=0.0, double pxr=0.0) noexcept nogil:
     # Toro, Spruce & Speares 1994 for gamma-law hydro (B = 0), Davis signal speeds.
+    # pxl, pxr: extra pressure seen only by the signal speeds (CRs, see compute_fluxes).
     cdef double ul[NWAVE]
     cdef double ur[NWAVE]
     cdef double fl[NWAVE]
@@ -281,8 +284,8 @@ cdef inline void _hllc(const double* wl, const double* wr, double gamma,
     cdef int m
     _cons_and_flux(wl, 0.0, gamma, ul, fl)
     _cons_and_flux(wr, 0.0, gamma, ur, fr)
-    al = sqrt(fmax(gamma * wl[QPR] / wl[QDN], 0.0))
-    ar = sqrt(fmax(gamma * wr[QPR] / wr[QDN], 0.0))
+    al = sqrt(fmax(gamma * (wl[QPR] + pxl) / wl[QDN], 0.0))
+    ar = sqrt(fmax(gamma * (wr[QPR] + pxr) / wr[QDN], 0.0))
     sl = fmin(wl[QVN] - al, wr[QVN] - ar)
     sr = fmax(wl[QVN] + al, wr[QVN] + ar)
     if sl >= 0.0:
@@ -476,6 +479,13 @@ cdef void riemann_hllc(const double* wl, const double* wr, double gamma, double*
     _hllc(wl, wr, gamma, flux)
 
 
+cdef void _hlle_px(const double* wl, const double* wr, double bn, double gamma, double* flux,
+                   double pxl, double pxr) noexcept nogil:
+    # HLLE with the extra signal-speed pressures of compute_fluxes (called, not inlined:
+    # a smaller face loop is faster)
+    _hlle(wl, wr, bn, gamma, flux, pxl, pxr)
+
+
 cdef void riemann_hlle_iso(const double* wl, const double* wr, double bn, double cs2,
                            double* flux) noexcept nogil:
     _hlle_iso(wl, wr, bn, cs2, flux)
@@ -584,7 +594,7 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
                    double[:, :, :, :] flx, double[:, :, :] emf1, double[:, :, :] emf2,
                    int order, int limiter, int solver, double gamma, bint mhd,
                    double dfloor, double pfloor, const double[::1] dxs=None, double cs2=0.0,
-                   tuple pencils=None):
+                   tuple pencils=None, Py_ssize_t icr=-1, double gamma_c=0.0):
     """Godunov fluxes at the faces of every pencil along the *last* axis.
 
     Parameters (all views with the sweep axis last, any strides)
@@ -607,6 +617,15 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
         Isothermal solvers: ``hlld`` = Mignone (2007), ``hlle``; hydro's
         ``hllc`` is Mignone's solver with B = 0 (no contact wave without
         an energy equation).  The face pressure is cs2 rho of the face.
+    icr, gamma_c : if ``icr >= 0``, the passive scalar in slot ``icr`` is the
+        CR invariant ``n = P_c^(1/gamma_c)`` (concentration ``n/rho``) of
+        CRs that act on the gas through a source term (``solver/cr_shock.py``).
+        The signal speeds of the adiabatic solvers then use the composite
+        sound speed ``(gamma P + gamma_c P_c)/rho`` (P_c from the face state):
+        the gas + CR sound wave is faster than the gas's own, and bounds that
+        miss it leave the grid-scale composite sound mode undamped (the
+        odd-even oscillation of the CR shock tube, ``docs/cr_shocks.md``).
+        Only the speeds change; the fluxes stay those of the gas.
 
     Face states are floored like the cells (rho >= dfloor, P >= pfloor).
     Passive scalars (slots >= 5, concentrations) are fluxed with the mass
@@ -634,8 +653,13 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
     cdef double wr[NWAVE]
     cdef double fx[NWAVE]
     cdef double bx, dq, hl, hr
+    cdef double pxl = 0.0, pxr = 0.0
+    cdef Py_ssize_t qcr = NWAVE + icr - NHYDRO
+    cdef double cr_stiff = gamma_c / gamma      # gamma P_x = gamma_c P_c
     cdef bint uniform = dxs is None
     cdef bint iso = cs2 > 0.0
+    if icr >= nvar or (0 <= icr < NHYDRO):
+        raise ValueError(f"icr = {icr} is not a passive-scalar slot of {nvar} variables")
     if not uniform and dxs.shape[0] != n:
         raise ValueError(f"dxs has {dxs.shape[0]} widths for pencils of {n} cells")
     if not (0 <= a2lo <= a2hi < n2 and 0 <= a1lo <= a1hi < n1):
@@ -730,6 +754,9 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
                     wl[QPR] = fmax(wl[QPR], pfloor)
                     wr[QPR] = fmax(wr[QPR], pfloor)
                     bx = bns[r, f]
+                    if icr >= 0:
+                        pxl = cr_stiff * pow(fmax(wl[QDN] * ql[f, qcr], 0.0), gamma_c)
+                        pxr = cr_stiff * pow(fmax(wr[QDN] * qr[f, qcr], 0.0), gamma_c)
                     if iso:
                         if solver == RS_HLLE:
                             riemann_hlle_iso(wl, wr, bx, cs2, fx)
@@ -737,13 +764,13 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
                             riemann_hlld_iso(wl, wr, bx, cs2, dfloor, fx)
                     elif mhd:
                         if solver == RS_HLLD:
-                            _hlld(wl, wr, bx, gamma, fx)
+                            _hlld(wl, wr, bx, gamma, fx, pxl, pxr)
                         else:
-                            riemann_hlle(wl, wr, bx, gamma, fx)
+                            _hlle_px(wl, wr, bx, gamma, fx, pxl, pxr)
                     elif solver == RS_HLLC:
-                        _hllc(wl, wr, gamma, fx)
+                        _hllc(wl, wr, gamma, fx, pxl, pxr)
                     else:
-                        riemann_hlle(wl, wr, 0.0, gamma, fx)
+                        _hlle_px(wl, wr, 0.0, gamma, fx, pxl, pxr)
                     fs[r, f, IDN] = fx[QDN]
                     fs[r, f, ivn] = fx[QVN]
                     fs[r, f, ivt1] = fx[QVT1]
