@@ -61,6 +61,17 @@ GENERAL = {
         "max_subcycles": Param(1000, "CR sub-steps per MHD step at most", positive=True),
         "stream_scale": Param(0.0, "length h_c of the smooth sign tanh(h_c b.grad P_c / P_c) in "
                                    "streaming [code length] (0: 1000 x the domain size)"),
+        "integrator": Param("explicit", "CR time integration: explicit (sub-cycled at V_m), implicit "
+                                        "(backward Euler, one step of max_subcycles explicit steps per "
+                                        "MHD step), steady (steady CR profile on the frozen gas, "
+                                        "pseudo-transient continuation); docs/implicit_cr.md",
+                            choices=("explicit", "implicit", "steady")),
+        "newton_rtol": Param(1e-9, "implicit: Newton tolerance on the RMS backward-Euler residual, "
+                                   "each variable scaled by its largest magnitude", positive=True),
+        "newton_max_iter": Param(30, "implicit: Newton iterations per step at most (steady: x 100 "
+                                     "pseudo steps)", positive=True),
+        "steady_rtol": Param(1e-10, "steady: stop when the scaled RMS of dU/dt has dropped by this "
+                                    "factor", positive=True),
     },
     "units": {
         "length": Param(1.0, "code length unit [cm]", positive=True),

@@ -86,10 +86,8 @@ class Simulation:
                                  iso_sound_speed=p["mhd.iso_sound_speed"])
         self.cr = None
         if self.cr_on:
-            from crplugin.solver.cr import CRIntegrator
-            self.cr = CRIntegrator(self.block, v_m=p["cr.v_max"], exchange=p["cr.exchange"],
-                                   cfl=p["cr.cfl"], stream_scale=p["cr.stream_scale"] or None,
-                                   gamma_gas=p["mhd.gamma"])
+            from crplugin.solver.cr_implicit import make_cr_integrator
+            self.cr = make_cr_integrator(self.block, p, self.decomp)
 
         available = {"hydro"} | ({"mhd"} if self.mhd_on else set()) | ({"cr"} if self.cr_on else set())
         self.sources = _sources.build(p["sources.enabled"], params, available)

@@ -1,0 +1,488 @@
+r"""Implicit two-moment CR transport: backward Euler and a steady-state solver.
+
+The explicit :class:`~crplugin.solver.cr.CRIntegrator` pays one sub-step per
+:math:`0.4\,\Delta x/V_m`.  This module advances the same semi-discrete system
+
+.. math::
+
+    \frac{dU}{dt} = L(U) = -\nabla\cdot\mathbf F_{\rm HLL}(U) + S(U), \qquad
+    U = (E_c, \mathbf F_c),
+
+(Jiang & Oh 2018, ApJ 854, 5, eqs 7-8; fluxes, opacities, streaming sign and
+its tanh regularisation exactly as in :mod:`crplugin.solver.cr`, so the steady
+states of both integrators are the same discrete solution) with
+
+* ``cr.integrator = "implicit"``: **backward Euler**, :math:`U^{n+1} - U^n -
+  \Delta t\,L(U^{n+1}) = 0`, one step per MHD step (for frozen gas the step is
+  ``cr.max_subcycles`` explicit sub-steps).  Backward Euler is L-stable: the
+  stiff relaxation :math:`\sigma V_m^2\Delta t \gg 1` of optically thick cells
+  is damped, not reflected (the trapezoidal rule would ring), and it never
+  overshoots the monotone relaxation of :math:`F_c` towards its diffusive or
+  streaming value.  It is first order in time; ``docs/implicit_cr.md`` says
+  what that costs (fronts and transients).
+* ``cr.integrator = "steady"``: the steady CR profile on the frozen gas,
+  :math:`L(U) = 0`, by **pseudo-transient continuation** (Kelley & Keyes 1998,
+  SIAM J. Numer. Anal. 35, 508): backward-Euler steps with one Newton
+  iteration each and a pseudo step grown by switched evolution relaxation,
+  :math:`\Delta\tau_{k+1} = \Delta\tau_k\,\|L_{k-1}\|/\|L_k\|` (at most x10 per
+  step), until :math:`\|L\|` has dropped by ``cr.steady_rtol``.  No energy or
+  momentum is given to the gas.
+
+**Newton.**  The Jacobian :math:`\partial L/\partial U` is assembled from
+coloured finite differences of the compiled rate (every residual of a cell
+depends on cells at most 3 away along each axis, so cells 7 apart are
+perturbed together: 28 rate evaluations in 1D, 196 in 2D, 1372 in 3D); the
+scatter into band / sparse storage is compiled
+(:mod:`crplugin.kernels.cr_implicit`).  Linear solves: 1D serial, a banded
+direct solve (LAPACK ``gbsv`` via :func:`scipy.linalg.solve_banded`); 2D/3D
+serial, a sparse direct solve (SuperLU); across MPI ranks or with periodic
+axes (couplings the local Jacobian does not hold), restarted GMRES on the
+matrix-free operator :math:`v - \Delta t\,(L(U+\epsilon v) - L(U))/\epsilon`
+(halo exchange inside :math:`L`), preconditioned by the block-local direct
+solve, with every dot product a global sum through
+:meth:`crplugin.parallel.Decomposition.sum`.
+
+**Where the streaming sign flips** (:math:`\hat b\cdot\nabla P_c` changes
+sign, e.g. at a CR maximum): the sign is :math:`\tanh(h_c\,\hat b\cdot\nabla
+P_c/P_c)`, smooth, so the Jacobian exists everywhere, but for large
+:math:`h_c` it turns over within a tiny gradient and a full Newton step can
+cross the flip and land on the wrong branch.  Each Newton update is
+therefore damped: first so that no :math:`E_c` falls by more than 90 % (the
+CR energy stays positive), then by halving until the weighted residual norm
+decreases (Armijo backtracking, at most 12 halvings).  A backward-Euler step
+that does not converge in ``cr.newton_max_iter`` iterations raises one line
+naming the residual and what to change; the pseudo-transient solver instead
+halves its pseudo step and retries.
+"""
+import math
+
+import numpy as np
+import scipy.linalg
+import scipy.sparse
+import scipy.sparse.linalg
+
+from crplugin.kernels import cr_implicit as _ki
+from crplugin.kernels import cr_transport as _k
+from crplugin.solver.cr import CRIntegrator, _gas_velocity, _unit_field
+from crplugin.state import IDN, IEC, IEN, IM1, NCR
+
+__all__ = ["ImplicitCRIntegrator", "make_cr_integrator", "INTEGRATORS", "NotConverged"]
+
+#: Values of ``cr.integrator``.
+INTEGRATORS = ("explicit", "implicit", "steady")
+#: Colours per active axis of the finite-difference Jacobian (stencil half-width 3).
+NCOLOR = 7
+#: Relative finite-difference step of the Jacobian (about sqrt of the double epsilon).
+FD_REL = 1.0e-7
+
+
+class NotConverged(RuntimeError):
+    """An implicit CR solve did not converge (one readable line)."""
+
+
+def make_cr_integrator(block, params, decomp=None):
+    """The CR integrator chosen by ``cr.integrator`` (``explicit``, ``implicit`` or ``steady``)."""
+    kind = params["cr.integrator"]
+    if kind not in INTEGRATORS:
+        raise ValueError(f"cr.integrator must be one of {', '.join(INTEGRATORS)}, got '{kind}'")
+    common = dict(v_m=params["cr.v_max"], exchange=params["cr.exchange"], cfl=params["cr.cfl"],
+                  stream_scale=params["cr.stream_scale"] or None, gamma_gas=params["mhd.gamma"])
+    if kind == "explicit":
+        return CRIntegrator(block, **common)
+    return ImplicitCRIntegrator(block, mode=kind, decomp=decomp,
+                                newton_rtol=params["cr.newton_rtol"],
+                                newton_max_iter=params["cr.newton_max_iter"],
+                                steady_rtol=params["cr.steady_rtol"], **common)
+
+
+class _Serial:
+    """Stand-in for :class:`crplugin.parallel.Decomposition` in a single-block run."""
+    size = 1
+
+    @staticmethod
+    def sum(x):
+        return x
+
+    @staticmethod
+    def max(x):
+        return x
+
+
+class ImplicitCRIntegrator(CRIntegrator):
+    """Backward-Euler (``mode="implicit"``) or steady-state (``mode="steady"``) CR transport.
+
+    Parameters are those of :class:`~crplugin.solver.cr.CRIntegrator` plus
+
+    mode : {"implicit", "steady"}
+    decomp : crplugin.parallel.Decomposition, optional
+        Gives the global sums of the Krylov dot products and norms and the
+        global cell offsets of the colouring; ``None`` for one block.
+    newton_rtol : float
+        Newton stops when the RMS of the residual, each variable divided by
+        its largest magnitude on the mesh, is below this.
+    newton_max_iter : int
+        Newton iterations per backward-Euler step (pseudo steps of the steady solver: x 100).
+    steady_rtol : float
+        The steady solver stops when the scaled RMS of ``L(U)`` has dropped by this factor.
+    linear_rtol : float
+        Relative tolerance of GMRES (multi-block or periodic runs).
+    """
+
+    def __init__(self, block, v_m, mode="implicit", decomp=None, newton_rtol=1e-9, newton_max_iter=30,
+                 steady_rtol=1e-10, linear_rtol=1e-11, **kw):
+        super().__init__(block, v_m, **kw)
+        if mode not in ("implicit", "steady"):
+            raise ValueError(f"mode must be 'implicit' or 'steady', got '{mode}'")
+        for name, val in (("newton_rtol", newton_rtol), ("steady_rtol", steady_rtol),
+                          ("linear_rtol", linear_rtol)):
+            if not (np.isfinite(val) and 0.0 < val < 1.0):
+                raise ValueError(f"cr.{name} must be in (0, 1), got {val}")
+        if int(newton_max_iter) < 1:
+            raise ValueError(f"cr.newton_max_iter must be >= 1, got {newton_max_iter}")
+        self.mode = mode
+        self.decomp = decomp if decomp is not None else _Serial()
+        self.newton_rtol = float(newton_rtol)
+        self.newton_max_iter = int(newton_max_iter)
+        self.steady_rtol = float(steady_rtol)
+        self.linear_rtol = float(linear_rtol)
+        self.ndim = sum(self._act)
+        self._n = tuple(block.n[a] for a in (2, 1, 0))          # active cells [k, j, i]
+        self._ncell = int(np.prod(self._n))
+        self._nunk = NCR * self._ncell
+        self._glo = tuple(block.lo)                              # global index of the first active cell
+        self._zero4 = np.zeros((NCR,) + block.shape)
+        self._rate_out = np.zeros((NCR,) + block.shape)
+        self._s_min = 1.0e-12 * v_m * min(d for d, a in zip(self._dx, self._act) if a)
+        periodic = False
+        grid = block.grid
+        for a in range(3):
+            nb = getattr(block, "neighbours", {}) or {}
+            if self._act[a] and any(nb.get((a, s)) is not None for s in ("inner", "outer")):
+                periodic = True   # a neighbour (another rank or this one across a periodic edge)
+        self._direct = (self.decomp.size == 1 and not periodic)
+        self._grid = grid
+        self.stats = {"rate_evaluations": 0, "jacobians": 0, "linear_solves": 0, "newton_iterations": 0}
+
+    # ------------------------------------------------------------------
+    def timestep(self):
+        """The explicit sub-step; the run multiplies it by ``cr.max_subcycles``, and
+        :meth:`step` takes that whole interval in one backward-Euler step."""
+        return super().timestep()
+
+    # --- vectors ------------------------------------------------------
+    def _get(self, cr):
+        """Active cells of ``cr`` as a flat interleaved vector (index cell * 4 + var)."""
+        act = (slice(None),) + self.block.active
+        return np.ascontiguousarray(np.moveaxis(cr[act], 0, -1)).ravel()
+
+    def _put(self, vec, cr):
+        act = (slice(None),) + self.block.active
+        cr[act] = np.moveaxis(vec.reshape(self._n + (NCR,)), -1, 0)
+
+    def _dot(self, a, b):
+        return float(self.decomp.sum(float(np.dot(a, b))))
+
+    def _scales(self, u):
+        """Per-variable magnitude for the weighted norms (global maxima)."""
+        mx = np.abs(u.reshape(-1, NCR)).max(axis=0)
+        mx = np.asarray(self.decomp.max(np.ascontiguousarray(mx)), dtype=float)
+        e = max(mx[0], 1e-300)
+        return np.maximum(mx, np.array([e, *(3 * [1e-12 * self.v_m * e])]))
+
+    def _wnorm(self, vec, scales):
+        w = (vec.reshape(-1, NCR) / scales).ravel()
+        n = float(self.decomp.sum(float(self._ncell)))
+        return math.sqrt(self._dot(w, w) / (NCR * n))
+
+    # --- the rate L(U) --------------------------------------------------
+    def _rate(self, state, vec, ctx, source_only=False):
+        """``L(U)`` for the active-cell vector ``vec`` (ghosts filled from it)."""
+        self._put(vec, state.cr)
+        ctx["fill"](state)
+        cr = state.cr
+        self._opacity(cr, ctx["bhat"], ctx["vel"], ctx["coeffs"])
+        out = self._rate_out
+        if source_only:
+            out[...] = 0.0
+        else:
+            self._acoustic_floor(state)
+            self._fluxes(cr, ctx["vel"])
+            _k.cr_flux_update(self._zero4, *self._flux, *self._act, 1.0, *self._dx, *self._cells, out)
+        _ki.source_rate(cr, ctx["vel"], ctx["bhat"], self._s_par, self._s_perp, self._vs_par, self._us_par,
+                        self.v_m, self.gamma_c, self._s_min, *self._cells, out)
+        self.stats["rate_evaluations"] += 1
+        return self._get(out)
+
+    # --- Jacobian dL/dU by coloured finite differences -------------------
+    def _jacobian(self, state, u, l0, ctx, scales):
+        self.stats["jacobians"] += 1
+        act = self._act
+        k0, k1, j0, j1, i0, i1 = self._cells
+        idx = [np.arange(self._n[2 - a]) + self._glo[a] for a in range(3)]   # global indices per axis
+        colours = [range(NCOLOR) if act[a] else (0,) for a in range(3)]
+        u4 = u.reshape(self._n + (NCR,))
+        eps_all = FD_REL * (np.abs(u4) + scales)                 # [k, j, i, var]
+        l0_full = np.zeros((NCR,) + self.block.shape)
+        self._put(l0, l0_full)
+        dres = np.empty_like(l0_full)
+        inv_full = np.zeros(self.block.shape)
+        if self.ndim == 1 and act[0]:
+            ku = NCR * (NCOLOR // 2 + 1) - 1
+            ab = np.zeros((2 * ku + 1, self._nunk))
+        else:
+            ku = None
+            cap = self._nunk * NCR * (2 * (NCOLOR // 2) * self.ndim + 1) * 2
+            rows = np.empty(cap, dtype=np.int64)
+            cols = np.empty(cap, dtype=np.int64)
+            vals = np.empty(cap)
+            m = 0
+        for var in range(NCR):
+            for c3 in colours[2]:
+                for c2 in colours[1]:
+                    for c1 in colours[0]:
+                        mask = ((idx[2][:, None, None] % NCOLOR == c3) & (idx[1][None, :, None] % NCOLOR == c2)
+                                & (idx[0][None, None, :] % NCOLOR == c1))
+                        pert = np.where(mask, eps_all[..., var], 0.0)
+                        up = u4.copy()
+                        up[..., var] += pert
+                        lp = self._rate(state, up.ravel(), ctx)
+                        self._put(lp, dres)
+                        dres -= l0_full
+                        inv = np.divide(1.0, pert, out=np.zeros_like(pert), where=pert != 0.0)
+                        if ku is not None:
+                            _ki.scatter_band(dres, np.ascontiguousarray(inv[0, 0]), var, c1, self._glo[0],
+                                             k0, j0, i0, i1, NCR, ku, ab)
+                        else:
+                            inv_full[self.block.active] = inv
+                            if m + self._nunk * NCR > cap:
+                                cap *= 2
+                                rows, cols, vals = (np.resize(a, cap) for a in (rows, cols, vals))
+                            m = _ki.scatter_coo(dres, inv_full, var, c1, c2, c3, *self._glo, *act,
+                                                k0, k1, j0, j1, i0, i1, NCR, rows, cols, vals, m)
+        if ku is not None:
+            return ("band", ku, ab)
+        jac = scipy.sparse.csr_matrix((vals[:m], (rows[:m], cols[:m])), shape=(self._nunk, self._nunk))
+        return ("sparse", None, jac)
+
+    def _factor(self, jac, dt):
+        """Factor the block-local ``I - dt J``; returns a solve function."""
+        kind, ku, mat = jac
+        if kind == "band":
+            ab = -dt * mat
+            ab[ku] += 1.0
+            return lambda b: scipy.linalg.solve_banded((ku, ku), ab, b, check_finite=False)
+        a = (scipy.sparse.identity(self._nunk, format="csc") - dt * mat).tocsc()
+        lu = scipy.sparse.linalg.splu(a)
+        return lu.solve
+
+    # --- linear solve -------------------------------------------------------
+    def _linear_solve(self, state, u, l0, rhs, dt, solve_local, ctx):
+        self.stats["linear_solves"] += 1
+        if self._direct:
+            return solve_local(rhs)
+
+        unorm = math.sqrt(self._dot(u, u)) + 1e-300
+
+        def apply(v):
+            vn = math.sqrt(self._dot(v, v))
+            if vn == 0.0:
+                return np.zeros_like(v)
+            eps = FD_REL * (1.0 + unorm) / vn
+            return v - dt * (self._rate(state, u + eps * v, ctx) - l0) / eps
+
+        return self._gmres(apply, solve_local, rhs)
+
+    def _gmres(self, apply, prec, b, restart=40, max_restarts=10):
+        """Right-preconditioned restarted GMRES with global dot products.
+
+        scipy's GMRES takes only local vectors; here every inner product and
+        norm is a sum over ranks (``decomp.sum``), the operator does its own
+        halo exchange, and the preconditioner is the block-local direct solve.
+        """
+        x = np.zeros_like(b)
+        bnorm = math.sqrt(self._dot(b, b))
+        if bnorm == 0.0:
+            return x
+        r = b.copy()
+        for _ in range(max_restarts):
+            beta = math.sqrt(self._dot(r, r))
+            if beta <= self.linear_rtol * bnorm:
+                break
+            V = [r / beta]
+            Z = []
+            H = np.zeros((restart + 1, restart))
+            g = np.zeros(restart + 1)
+            g[0] = beta
+            cs = np.zeros(restart)
+            sn = np.zeros(restart)
+            kdone = 0
+            for kk in range(restart):
+                z = prec(V[kk])
+                Z.append(z)
+                w = apply(z)
+                for ii in range(kk + 1):                    # modified Gram-Schmidt
+                    H[ii, kk] = self._dot(w, V[ii])
+                    w = w - H[ii, kk] * V[ii]
+                hnext = math.sqrt(self._dot(w, w))
+                H[kk + 1, kk] = hnext
+                for ii in range(kk):                        # previous Givens rotations
+                    t = cs[ii] * H[ii, kk] + sn[ii] * H[ii + 1, kk]
+                    H[ii + 1, kk] = -sn[ii] * H[ii, kk] + cs[ii] * H[ii + 1, kk]
+                    H[ii, kk] = t
+                den = math.hypot(H[kk, kk], H[kk + 1, kk])
+                cs[kk], sn[kk] = H[kk, kk] / den, H[kk + 1, kk] / den
+                H[kk, kk] = den
+                H[kk + 1, kk] = 0.0
+                g[kk + 1] = -sn[kk] * g[kk]
+                g[kk] = cs[kk] * g[kk]
+                kdone = kk + 1
+                if abs(g[kk + 1]) <= self.linear_rtol * bnorm or hnext == 0.0:
+                    break
+                V.append(w / hnext)
+            y = scipy.linalg.solve_triangular(H[:kdone, :kdone], g[:kdone])
+            for ii in range(kdone):
+                x += y[ii] * Z[ii]
+            r = b - apply(x)
+        return x
+
+    # --- one Newton update with damping -------------------------------------------
+    def _damped_update(self, state, u, du, residual, norm0, scales, ctx):
+        """Positivity cap on E_c, then Armijo backtracking on the weighted residual norm."""
+        e, de = u[0::NCR], du[0::NCR]
+        neg = de < 0.0
+        lam = 1.0
+        if neg.any():
+            lam = min(1.0, float(np.min(0.9 * e[neg] / -de[neg])))
+        lam = float(self.decomp.min(lam)) if hasattr(self.decomp, "min") else lam
+        for _ in range(12):
+            trial = u + lam * du
+            res = residual(trial)
+            n = self._wnorm(res, scales)
+            if n <= (1.0 - 1e-4 * lam) * norm0 or n < self.newton_rtol:
+                return trial, res, n, lam
+            lam *= 0.5
+        return trial, res, n, 0.0
+
+    # --- backward Euler ---------------------------------------------------------------
+    def _context(self, state, coeffs, fill_ghosts, w):
+        c = self.check_coeffs(coeffs)
+        return {"coeffs": c, "bhat": _unit_field(state), "vel": _gas_velocity(state, w), "fill": fill_ghosts}
+
+    def _backward_euler(self, state, dt, ctx):
+        un = self._get(state.cr)
+        scales = self._scales(un)
+        u = un.copy()
+
+        def residual(v):
+            return v - un - dt * self._rate(state, v, ctx)
+
+        l0 = self._rate(state, u, ctx)
+        g = u - un - dt * l0
+        norm = self._wnorm(g, scales)
+        for it in range(self.newton_max_iter + 1):
+            if norm <= self.newton_rtol:
+                break
+            if it == self.newton_max_iter:
+                raise NotConverged(
+                    f"implicit CR step did not converge: weighted RMS of the backward-Euler residual "
+                    f"U - U^n - dt L(U) is {norm:.2e} > cr.newton_rtol = {self.newton_rtol:.1e} after "
+                    f"{it} Newton iterations (t = {state.time:g}, dt = {dt:.3g}); lower cr.max_subcycles "
+                    f"(the implicit step is that many explicit steps) or raise cr.newton_max_iter")
+            jac = self._jacobian(state, u, l0, ctx, scales)
+            solve_local = self._factor(jac, dt)
+            du = self._linear_solve(state, u, l0, -g, dt, solve_local, ctx)
+            u, g, norm, lam = self._damped_update(state, u, du, residual, norm, scales, ctx)
+            self.stats["newton_iterations"] += 1
+            l0 = (u - un - g) / dt if dt > 0 else l0
+            if lam == 0.0:
+                raise NotConverged(
+                    f"implicit CR step did not converge: the Newton line search found no decrease of the "
+                    f"backward-Euler residual (weighted RMS {norm:.2e}) at t = {state.time:g}, dt = {dt:.3g}; "
+                    f"lower cr.max_subcycles (the implicit step is that many explicit steps)")
+        self._put(u, state.cr)
+        return u, un
+
+    # --- pseudo-transient continuation ---------------------------------------------------------
+    def solve_steady(self, state, coeffs, fill_ghosts, w=None, dtau0=None, max_steps=None):
+        """Drive the CRs on the frozen gas to ``L(U) = 0``; returns the number of pseudo steps."""
+        ctx = self._context(state, coeffs, fill_ghosts, w)
+        dtau = 10.0 * self.timestep() if dtau0 is None else float(dtau0)
+        max_steps = 100 * self.newton_max_iter if max_steps is None else int(max_steps)
+        u = self._get(state.cr)
+        l0 = self._rate(state, u, ctx)
+        scales = self._scales(u)
+        rho0 = rho = self._wnorm(l0, scales)
+        history = [rho]
+        steps = 0
+        while rho > self.steady_rtol * rho0 and rho > 0.0:
+            if steps >= max_steps:
+                self._put(u, state.cr)
+                raise NotConverged(
+                    f"steady CR solve did not converge: the scaled RMS of the rate L(U) fell only to "
+                    f"{rho / rho0:.2e} of its start (cr.steady_rtol = {self.steady_rtol:.1e}) in {steps} "
+                    f"pseudo steps; raise cr.newton_max_iter or cr.steady_rtol")
+            jac = self._jacobian(state, u, l0, ctx, scales)
+            solve_local = self._factor(jac, dtau)
+            du = self._linear_solve(state, u, l0, dtau * l0, dtau, solve_local, ctx)
+            e, de = u[0::NCR], du[0::NCR]
+            neg = de < 0.0
+            lam = min(1.0, float(np.min(0.9 * e[neg] / -de[neg]))) if neg.any() else 1.0
+            lam = float(self.decomp.min(lam)) if hasattr(self.decomp, "min") else lam
+            trial = u + lam * du
+            lt = self._rate(state, trial, ctx)
+            rt = self._wnorm(lt, scales)
+            steps += 1
+            self.stats["newton_iterations"] += 1
+            if not np.isfinite(rt) or rt > 10.0 * rho:      # reject: shrink the pseudo step
+                dtau *= 0.25
+                continue
+            dtau *= min(10.0, max(0.1, rho / rt)) * (1.0 if lam == 1.0 else 0.5)
+            u, l0, rho = trial, lt, rt
+            scales = self._scales(u)
+            history.append(rho)
+        self._put(u, state.cr)
+        fill_ghosts(state)
+        self.steady_history = history
+        return steps
+
+    # --- the step the simulation calls ----------------------------------------------------------
+    def step(self, state, dt, coeffs, fill_ghosts, w=None):
+        """Advance the CRs by ``dt`` in one backward-Euler step (``mode="implicit"``), or
+        replace them by the steady profile on the current gas (``mode="steady"``, ``dt``
+        only advances the clock).  Returns the diagnostics of
+        :meth:`CRIntegrator.step` plus ``newton_iterations`` and ``linear_solves``."""
+        if state.cr is None:
+            raise ValueError("state has no CR arrays (create it with State(..., cr=True))")
+        if not (np.isfinite(dt) and dt >= 0):
+            raise ValueError(f"dt must be finite and >= 0, got {dt}")
+        before = dict(self.stats)
+        ctx = self._context(state, coeffs, fill_ghosts, w)
+        act = self.block.active
+        de = np.zeros(state.u[IDN][act].shape)
+        dm = np.zeros((3,) + de.shape)
+        if self.mode == "steady":
+            self.solve_steady(state, coeffs, fill_ghosts, w)
+        elif dt > 0:
+            u, un = self._backward_euler(state, dt, ctx)
+            if self.exchange:
+                s = self._rate(state, u, ctx, source_only=True).reshape(self._n + (NCR,))
+                de = -dt * s[..., 0]
+                dm = -dt * np.moveaxis(s[..., 1:], -1, 0) / self.v_m ** 2
+                state.u[(IEN,) + act] += de
+                state.u[(slice(IM1, IM1 + 3),) + act] += dm
+        fill_ghosts(state)
+        heat, work = self._rates(state, ctx["coeffs"], ctx["bhat"], w)
+        vol = float(np.prod([d for d, a in zip(self._dx, self._act) if a]))
+        self.diagnostics = {
+            "nsub": 1,
+            "dt_sub": dt,
+            "newton_iterations": self.stats["newton_iterations"] - before["newton_iterations"],
+            "linear_solves": self.stats["linear_solves"] - before["linear_solves"],
+            "energy_exchanged": float(de.sum() * vol),
+            "momentum_exchanged": tuple(float(x) for x in dm.reshape(3, -1).sum(axis=1) * vol),
+            "gas_energy_source": de,
+            "gas_momentum_source": dm,
+            "heating": heat,
+            "work": work,
+        }
+        return self.diagnostics
