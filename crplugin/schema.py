@@ -70,8 +70,8 @@ GENERAL = {
                                    "each variable scaled by its largest magnitude", positive=True),
         "newton_max_iter": Param(30, "implicit: Newton iterations per step at most (steady: x 100 "
                                      "pseudo steps)", positive=True),
-        "steady_rtol": Param(1e-10, "steady: stop when the scaled RMS of dU/dt has dropped by this "
-                                    "factor", positive=True),
+        "steady_rtol": Param(1e-6, "steady: stop when max|dE_c/dt| / max E_c, in units of the light-crossing time L/V_m, is below this "
+                                    "", positive=True),
     },
     "units": {
         "length": Param(1.0, "code length unit [cm]", positive=True),
