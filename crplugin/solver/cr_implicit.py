@@ -77,6 +77,10 @@ FD_REL = 1.0e-7
 #: Pseudo steps of the steady solver per Jacobian.  Measured on the bottleneck: reusing it for
 #: 2 or 5 steps stalls the continuation (the frozen opacities go stale at the front).
 JACOBIAN_REUSE = 1
+#: A Newton update may raise the residual norm by at most this factor before it is halved.
+WATCHDOG = 10.0
+#: Newton may lower E_c of a cell to this fraction of its value at most per iteration.
+POS_FLOOR = 0.1
 
 
 class NotConverged(RuntimeError):
@@ -154,6 +158,7 @@ class ImplicitCRIntegrator(CRIntegrator):
         self._nunk = NCR * self._ncell
         self._glo = tuple(block.lo)                              # global index of the first active cell
         self._zero4 = np.zeros((NCR,) + block.shape)
+        self._h_last = None
         self._rate_out = np.zeros((NCR,) + block.shape)
         self._s_min = 1.0e-12 * v_m * min(d for d, a in zip(self._dx, self._act) if a)
         periodic = False
@@ -364,14 +369,17 @@ class ImplicitCRIntegrator(CRIntegrator):
 
     # --- one Newton update with damping -------------------------------------------
     def _damped_update(self, state, u, du, residual, norm0, scales, ctx):
-        """Armijo backtracking on the weighted residual norm; E_c projected to >= 10 % of its old value."""
+        """Backtracking when the weighted residual norm grows more than ``WATCHDOG`` times;
+        E_c projected to >= 10 % of its old value."""
         lam = 1.0
         for _ in range(12):
             trial = u + lam * du
-            np.maximum(trial[0::NCR], 0.1 * u[0::NCR], out=trial[0::NCR])
+            np.maximum(trial[0::NCR], POS_FLOOR * u[0::NCR], out=trial[0::NCR])
             res = residual(trial)
             n = self._wnorm(res, scales)
-            if n <= (1.0 - 1e-4 * lam) * norm0 or n < self.newton_rtol:
+            # non-monotone: the frozen-opacity Jacobian is not the exact one, so a full step may
+            # first raise the residual (measured: x1.5 at a fresh front) and still converge
+            if np.isfinite(n) and (n <= WATCHDOG * norm0 or n < self.newton_rtol):
                 return trial, res, n, lam
             lam *= 0.5
         return trial, res, n, 0.0
@@ -414,6 +422,41 @@ class ImplicitCRIntegrator(CRIntegrator):
                     f"lower cr.max_subcycles (the implicit step is that many explicit steps)")
         self._put(u, state.cr)
         return u, un
+
+    def _advance(self, state, dt, ctx, de, dm):
+        """Backward-Euler sub-steps covering ``dt``: the first tries the whole interval (or
+        twice the last successful sub-step); a sub-step whose Newton iteration fails is
+        redone four times shorter, down to the explicit step, below which the failure is
+        reported.  Adds the energy and momentum given to the gas to ``de``, ``dm``."""
+        done, nsub = 0.0, 0
+        h = min(dt, 2.0 * self._h_last) if self._h_last else dt
+        h_min = self.timestep()
+        saved = np.empty_like(state.cr)
+        while done < dt * (1.0 - 1e-12):
+            h = min(h, dt - done)
+            np.copyto(saved, state.cr)
+            try:
+                u, un = self._backward_euler(state, h, ctx)
+            except NotConverged:
+                np.copyto(state.cr, saved)
+                if h <= h_min:
+                    raise
+                h = max(0.25 * h, h_min)
+                continue
+            if self.exchange:
+                src = self._rate(state, u, ctx, source_only=True).reshape(self._n + (NCR,))
+                e = -h * src[..., 0]
+                m = -h * np.moveaxis(src[..., 1:], -1, 0) / self.v_m ** 2
+                act = self.block.active
+                state.u[(IEN,) + act] += e
+                state.u[(slice(IM1, IM1 + 3),) + act] += m
+                de += e
+                dm += m
+            done += h
+            nsub += 1
+            self._h_last = h
+            h *= 2.0
+        return nsub
 
     # --- pseudo-transient continuation ---------------------------------------------------------
     def solve_steady(self, state, coeffs, fill_ghosts, w=None, dtau0=None, max_steps=None):
@@ -491,22 +534,17 @@ class ImplicitCRIntegrator(CRIntegrator):
         act = self.block.active
         de = np.zeros(state.u[IDN][act].shape)
         dm = np.zeros((3,) + de.shape)
+        nsub = 0
         if self.mode == "steady":
             self.solve_steady(state, coeffs, fill_ghosts, w)
         elif dt > 0:
-            u, un = self._backward_euler(state, dt, ctx)
-            if self.exchange:
-                s = self._rate(state, u, ctx, source_only=True).reshape(self._n + (NCR,))
-                de = -dt * s[..., 0]
-                dm = -dt * np.moveaxis(s[..., 1:], -1, 0) / self.v_m ** 2
-                state.u[(IEN,) + act] += de
-                state.u[(slice(IM1, IM1 + 3),) + act] += dm
+            nsub = self._advance(state, dt, ctx, de, dm)
         fill_ghosts(state)
         heat, work = self._rates(state, ctx["coeffs"], ctx["bhat"], w)
         vol = float(np.prod([d for d, a in zip(self._dx, self._act) if a]))
         self.diagnostics = {
-            "nsub": 1,
-            "dt_sub": dt,
+            "nsub": nsub,
+            "dt_sub": dt / max(nsub, 1),
             "newton_iterations": self.stats["newton_iterations"] - before["newton_iterations"],
             "linear_solves": self.stats["linear_solves"] - before["linear_solves"],
             "energy_exchanged": float(de.sum() * vol),
