@@ -136,7 +136,7 @@ class ImplicitCRIntegrator(CRIntegrator):
     """
 
     def __init__(self, block, v_m, mode="implicit", decomp=None, newton_rtol=1e-9, newton_max_iter=30,
-                 steady_rtol=1e-10, linear_rtol=1e-11, **kw):
+                 steady_rtol=1e-5, linear_rtol=1e-11, **kw):
         super().__init__(block, v_m, **kw)
         if mode not in ("implicit", "steady"):
             raise ValueError(f"mode must be 'implicit' or 'steady', got '{mode}'")
