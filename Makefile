@@ -8,7 +8,8 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 export OMP_NUM_THREADS ?= 1
 export MPLBACKEND ?= Agg
 
-KERNELS := $(wildcard cython_src/crplugin/kernels/*.pyx cython_src/crplugin/kernels/*.pxd)
+KERNELS := $(wildcard cython_src/crplugin/kernels/*.pyx cython_src/crplugin/kernels/*.pxd \
+                     crplugin/include/*.h crplugin/include/crplugin/*.h)
 
 .PHONY: run demo test install bench clean
 

@@ -17,7 +17,7 @@ This is the only module of crplugin that imports :mod:`yt`.
 ``cr_to_gas_pressure_ratio``   :math:`P_c/P_g`                                 dimensionless
 ``cr_to_magnetic_pressure_ratio`` :math:`P_c/(B^2/8\\pi)`                      dimensionless
 ``streaming_heating``          on disk if written, else (periodic domains)     erg cm^-3 s^-1
-                               :math:`H_{st} = |v_A\\cdot\\nabla P_c|`
+                               :math:`H_{st} = |v_A\\cdot\\nabla P_c|` (regularised sign, as the solver)
 ``pa_heating``, ``cr_work_rate``, ``kappa_par``  on disk (if written)          as stored
 ============================  ==============================================  ==================
 
@@ -92,10 +92,25 @@ def _cr_flux_magnitude(field, data):
                    + data["gas", "cr_flux_z"] ** 2)
 
 
+def _heating_kernel(ds, v_a, pc, bdotg, bmag):
+    # the solver's definition (crplugin.kernels.cr_transport.cr_streaming_heating):
+    # v_A b.grad P_c tanh(h_c b.grad P_c / P_c), h_c the run's cr.stream_scale
+    from crplugin.kernels.cr_transport import cr_streaming_heating_array
+    gpar = np.divide(bdotg, bmag, out=np.zeros_like(bdotg), where=bmag > 0)
+    h_c = float(ds.parameters.get("cr.stream_scale", 0.0) or 0.0)
+    longest = max(w for w, n in zip(ds.domain_width.to("cm"), ds.domain_dimensions) if n > 1)
+    h_c = ds.quan(h_c, "code_length").to("cm").d if h_c > 0 else 1.0e3 * float(longest)
+    args = [np.ascontiguousarray(a, dtype=float).ravel() for a in np.broadcast_arrays(v_a, h_c, pc, gpar)]
+    out = np.empty_like(args[0])
+    cr_streaming_heating_array(*args, out)
+    return ds.arr(out.reshape(np.shape(bdotg)), "erg/(cm**3*s)")
+
+
 def _streaming_heating(field, data):
-    bdotg = sum(data["gas", f"magnetic_field_{c}"] * data["gas", f"cr_pressure_gradient_{c}"]
-                for c in "xyz")
-    return np.abs(bdotg) / np.sqrt(4.0 * np.pi * data["gas", "density"])
+    bdotg = sum(data["gas", f"magnetic_field_{c}"].to("G").d
+                * data["gas", f"cr_pressure_gradient_{c}"].to("dyn/cm**3").d for c in "xyz")
+    return _heating_kernel(data.ds, data["gas", "alfven_speed"].to("cm/s").d,
+                           data["gas", "cr_pressure"].to("dyn/cm**2").d, bdotg, _bmag(data).to("G").d)
 
 
 def load(path, **kwargs):
@@ -160,7 +175,8 @@ def load(path, **kwargs):
 
 
 def streaming_heating_uniform(ds):
-    """Streaming heating ``|B . grad P_c| / sqrt(4 pi rho)`` on the uniform grid, any boundaries.
+    """Streaming heating ``|B . grad P_c| / sqrt(4 pi rho)`` (regularised sign, as the solver)
+    on the uniform grid, any boundaries.
 
     Computed with :func:`numpy.gradient` (second-order centred inside,
     one-sided at the domain edges) on yt's covering grid of the whole
@@ -176,8 +192,8 @@ def streaming_heating_uniform(ds):
         if ds.domain_dimensions[axis] > 1:
             grad = np.gradient(pc.d, dx[axis], axis=axis)
             bdotg += cg["gas", f"magnetic_field_{c}"].to("G").d * grad
-    rho = cg["gas", "density"].to("g/cm**3").d
-    return ds.arr(np.abs(bdotg) / np.sqrt(4.0 * np.pi * rho), "erg/(cm**3*s)")
+    return _heating_kernel(ds, cg["gas", "alfven_speed"].to("cm/s").d, pc.d, bdotg,
+                           _bmag(cg).to("G").d)
 
 
 def _field(name):

@@ -5,8 +5,12 @@ Each side of each active axis has a kind: ``periodic``, ``outflow``
 extrapolated log-linearly and never rises outward, so that streaming CRs can
 leave: a zero-gradient CR energy stops streaming at the edge and CRs pile up
 into a spurious plateau), ``reflecting`` (mirror, normal velocity, normal field
-and normal CR flux change sign) or ``user`` (a callable that sets the ghosts,
-e.g. a fixed inflow state).  Axes are filled in the order x, y, z over the
+and normal CR flux change sign), ``cr_fixed_energy`` (zero gradient, but the
+CR energy density is held at the ghost values the problem set up: a wind
+base where E_c is fixed and F_c is extrapolated, so the flow chooses its own CR
+flux) or ``user`` (a callable that sets the ghosts, e.g. a fixed inflow
+state; a function that declares ``fill.holds = {("cr", IEC), ...}``, the
+variables it prescribes, runs without Python inside the compiled CR step).  Axes are filled in the order x, y, z over the
 full extent of the other axes, so edge and corner ghosts end up consistent.
 
 Sides shared with another process are filled by the halo exchange of
@@ -20,7 +24,7 @@ from crplugin.state import IEC, IFC1, IM1
 
 # groups of arrays a fill can be restricted to (CR sub-cycles refill only "cr")
 FIELD_GROUPS = ("hydro", "cr", "field")
-KINDS = ("periodic", "outflow", "cr_outflow", "reflecting", "user")
+KINDS = ("periodic", "outflow", "cr_outflow", "reflecting", "cr_fixed_energy", "user")
 SIDES = ("inner", "outer")
 
 
@@ -47,6 +51,7 @@ class Boundaries:
         self.block = block
         self.kinds = {}
         self.user = dict(user or {})
+        self._fixed_ec = {}   # cr_fixed_energy: E_c ghosts as first set up
         for axis in range(3):
             for side in SIDES:
                 kind = (kinds or {}).get((axis, side), default)
@@ -85,11 +90,20 @@ class Boundaries:
         if kind == "periodic":
             self._periodic(state, axis, side, fields)
             return
+        if kind == "cr_fixed_energy" and state.cr is not None and "cr" in fields:
+            ghosts = _take(state.cr[IEC], axis, self._ghost_slice(axis, side))
+            held = self._fixed_ec.setdefault((axis, side), state.cr[IEC][ghosts].copy())
         self._copy_or_mirror(state, axis, side, kind == "reflecting", fields)
+        if kind == "cr_fixed_energy" and state.cr is not None and "cr" in fields:
+            state.cr[IEC][ghosts] = held
         if kind == "cr_outflow" and state.cr is not None and "cr" in fields:
             self._extrapolate_cr_energy(state, axis, side)
         if kind == "user":
             self.user[(axis, side)](state, axis, side)
+
+    def _ghost_slice(self, axis, side):
+        ng, n = self.block.nghost(axis), self.block.n[axis]
+        return slice(0, ng) if side == "inner" else slice(n + ng, n + 2 * ng)
 
     # ------------------------------------------------------------------
     def _extrapolate_cr_energy(self, state, axis, side):
@@ -167,6 +181,8 @@ def fixed_state(values):
 
     ``values`` maps ``("u", index)`` or ``("cr", index)`` to a number, e.g.
     ``{("cr", IEC): 3.0}`` holds the CR energy density at 3 in the ghosts.
+    The returned function declares what it holds (``fill.holds``), so the
+    compiled CR step applies it without calling back into Python.
     """
     def fill(state, axis, side):
         blk = state.block
@@ -175,4 +191,5 @@ def fixed_state(values):
         for (name, index), value in values.items():
             arr = getattr(state, name)
             arr[(index,) + _take(arr[0], axis, sl)] = value
+    fill.holds = frozenset(values)
     return fill

@@ -1,6 +1,7 @@
 """Physical constants in cgs (Gaussian) units, CODATA 2018.
 
-The same numbers are compiled into the kernels (``cython_src/crplugin/kernels/constants.pxd``).
+The same numbers are compiled into the kernels and the C/Fortran closures
+(``crplugin/include/crplugin/constants.h``; a test checks that they agree).
 """
 C_LIGHT = 2.99792458e10        # cm s^-1
 M_P = 1.67262192369e-24        # g

@@ -56,8 +56,11 @@ GENERAL = {
     "cr": {
         "enabled": Param(False, "two-moment cosmic-ray transport"),
         "v_max": Param(100.0, "reduced speed of light V_m [code velocity]", positive=True),
+        "gamma_c": Param(4.0 / 3.0, "CR adiabatic index: P_c = (gamma_c - 1) E_c (4/3: relativistic)",
+                         positive=True),
         "exchange": Param(True, "CR energy and momentum exchange with the gas"),
-        "cfl": Param(0.4, "Courant number of the CR sub-steps (with V_m)", positive=True),
+        "cfl": Param(0.0, "sub-step cfl * min(dx) / V_m, in (0, 1] (0: 1/ndim, i.e. the HLL "
+                          "Courant numbers sum to sqrt(gamma_c - 1) = 0.58)"),
         "max_subcycles": Param(1000, "CR sub-steps per MHD step at most", positive=True),
         "stream_scale": Param(0.0, "length h_c of the smooth sign tanh(h_c b.grad P_c / P_c) in "
                                    "streaming [code length] (0: 1000 x the domain size)"),

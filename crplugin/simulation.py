@@ -106,11 +106,6 @@ class Simulation:
     def fill_ghosts(self, state, fields=None):
         self.boundaries.fill(state, exchange=self.decomp.exchange, fields=fields)
 
-    def fill_cr_ghosts(self, state):
-        # during the CR sub-cycles the gas changes only through the CR exchange: with
-        # the exchange off, only the CR ghosts need refilling
-        self.fill_ghosts(state, fields=("cr", "hydro") if self.cr.exchange else ("cr",))
-
     @property
     def time(self):
         return self.state.time
@@ -123,19 +118,27 @@ class Simulation:
         return self.mhd.primitives(self.state)
 
     def coefficients(self):
-        """Transport coefficients for the CR integrator from the source terms."""
-        coeffs = {}
+        """Transport coefficients for the CR integrator from the source terms.
+
+        Returns ``(coeffs, kernel)``: the cell arrays (frozen for the MHD step:
+        they depend on the gas) and the compiled kernel of the one provider whose
+        coefficients depend on the CR state (``state_dependent = True``), which
+        the CR step calls at every sub-step (``None`` if there is none).
+        """
+        coeffs, kernel = {}, None
         for term in self.sources:
             if not COEFFICIENTS.intersection(term.provides):
                 continue  # diagnostics are computed only for outputs
             for name, arr in term.fields(self).items():
                 if name in COEFFICIENTS:
                     coeffs[name] = arr
+            if getattr(term, "state_dependent", False):
+                kernel = term.coefficient_kernel(self)
         shape = self.block.shape
         coeffs.setdefault("kappa_par", np.zeros(shape))
         coeffs.setdefault("kappa_perp", np.zeros(shape))
         coeffs.setdefault("stream_speed", np.zeros(shape))
-        return coeffs
+        return coeffs, kernel
 
     def timestep(self):
         dt = self.params["time.dt_max"]
@@ -178,7 +181,8 @@ class Simulation:
                 # the CR step reads the gas and field in the ghosts (velocity, v_A, b)
                 self.fill_ghosts(self.state, fields=("hydro", "field"))
         if self.cr is not None:
-            diag = self.cr.step(self.state, dt, self.coefficients(), self.fill_cr_ghosts)
+            coeffs, kernel = self.coefficients()
+            diag = self.cr.step(self.state, dt, coeffs, self.boundaries, decomp=self.decomp, kernel=kernel)
             self.cr_substeps += diag["nsub"]
         for term in self.sources:
             term.apply(self, dt)

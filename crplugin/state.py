@@ -46,10 +46,15 @@ class State:
     def update_bcc(self):
         """Cell-centred field as the average of the two bounding faces.
 
-        In a non-Cartesian 1D geometry ``bcc[0]`` is the volume average of the
-        radial field, (A_- B_- + A_+ B_+) / 2 * dr / V: exact for the
-        divergence-free B_r = const / A, whose flux A B_r is the same through
-        both faces.
+        In a non-Cartesian 1D geometry the radial field is the divergence-free
+        B_1 = Phi / A (1D never evolves it) and ``bcc[0]`` is its volume
+        average (A_- B_- + A_+ B_+) / 2 * dr / V, exact for B_1 = Phi / A.
+        Beyond a physical boundary (not facing another rank) the ghost faces
+        are reset to Phi_edge / A, whatever the boundary condition copied
+        there, and the ghost cells take the ``bcc[0]`` of the edge cell: a
+        boundary copies conserved variables (the energy includes B^2/2), so
+        the ghost must carry the magnetic energy of the cell its state came
+        from for its pressure to be that cell's pressure.
         """
         if not self.mhd:
             return
@@ -58,8 +63,19 @@ class State:
         if blk.geometry == "cartesian":
             self.bcc[0] = 0.5 * (b1[:, :, :-1] + b1[:, :, 1:])
         else:
-            flux = blk.area1 * b1
+            g, n, area = blk.nghost(0), blk.n[0], blk.area1
+            inner = blk.neighbours.get((0, "inner")) is None
+            outer = blk.neighbours.get((0, "outer")) is None
+            if inner:
+                b1[..., :g] = area[g] * b1[..., g:g + 1] / area[:g]
+            if outer:
+                b1[..., g + n + 1:] = area[g + n] * b1[..., g + n:g + n + 1] / area[g + n + 1:]
+            flux = area * b1
             self.bcc[0] = 0.5 * (flux[:, :, :-1] + flux[:, :, 1:]) * (blk.dx1 / blk.vol1)
+            if inner:
+                self.bcc[0, ..., :g] = self.bcc[0, ..., g:g + 1]
+            if outer:
+                self.bcc[0, ..., g + n:] = self.bcc[0, ..., g + n - 1:g + n]
         self.bcc[1] = 0.5 * (b2[:, :-1, :] + b2[:, 1:, :])
         self.bcc[2] = 0.5 * (b3[:-1, :, :] + b3[1:, :, :])
 

@@ -63,7 +63,7 @@ import scipy.sparse.linalg
 
 from crplugin.kernels import cr_implicit as _ki
 from crplugin.kernels import cr_transport as _k
-from crplugin.solver.cr import CRIntegrator, _gas_velocity, _unit_field
+from crplugin.solver.cr import CRIntegrator, unit_field
 from crplugin.state import IDN, IEC, IEN, IM1, NCR
 
 __all__ = ["ImplicitCRIntegrator", "make_cr_integrator", "INTEGRATORS", "NotConverged"]
@@ -92,8 +92,9 @@ def make_cr_integrator(block, params, decomp=None):
     kind = params["cr.integrator"]
     if kind not in INTEGRATORS:
         raise ValueError(f"cr.integrator must be one of {', '.join(INTEGRATORS)}, got '{kind}'")
-    common = dict(v_m=params["cr.v_max"], exchange=params["cr.exchange"], cfl=params["cr.cfl"],
-                  stream_scale=params["cr.stream_scale"] or None, gamma_gas=params["mhd.gamma"])
+    common = dict(v_m=params["cr.v_max"], gamma_c=params["cr.gamma_c"], exchange=params["cr.exchange"],
+                  cfl=params["cr.cfl"] or None, stream_scale=params["cr.stream_scale"] or None,
+                  gamma_gas=params["mhd.gamma"])
     if kind == "explicit":
         return CRIntegrator(block, **common)
     return ImplicitCRIntegrator(block, mode=kind, decomp=decomp,
@@ -138,6 +139,10 @@ class ImplicitCRIntegrator(CRIntegrator):
     def __init__(self, block, v_m, mode="implicit", decomp=None, newton_rtol=1e-9, newton_max_iter=30,
                  steady_rtol=1e-5, linear_rtol=1e-11, **kw):
         super().__init__(block, v_m, **kw)
+        if getattr(block, "geometry", "cartesian") != "cartesian" or not np.all(self._dx1 == self._dx1[0]):
+            raise ValueError("cr.integrator = implicit/steady needs a uniform Cartesian mesh "
+                             "(mesh.x1spacing = uniform, mesh.geometry = cartesian)")
+        self._setup_operator()
         if mode not in ("implicit", "steady"):
             raise ValueError(f"mode must be 'implicit' or 'steady', got '{mode}'")
         for name, val in (("newton_rtol", newton_rtol), ("steady_rtol", steady_rtol),
@@ -171,6 +176,63 @@ class ImplicitCRIntegrator(CRIntegrator):
         self._grid = grid
         self._t_cross = max(r - l for l, r, n in zip(grid.left, grid.right, grid.shape) if n > 1) / self.v_m
         self.stats = {"rate_evaluations": 0, "jacobians": 0, "linear_solves": 0, "newton_iterations": 0}
+
+    # --- the explicit spatial operator from the cr_transport array drivers ----------
+    def _setup_operator(self):
+        block = self.block
+        shape = block.shape
+        g = [block.nghost(a) for a in range(3)]
+        n = block.n
+        act = self._act
+        self._cells = (g[2], g[2] + n[2], g[1], g[1] + n[1], g[0], g[0] + n[0])
+        self._grown = (g[2] - act[2], g[2] + n[2] + act[2], g[1] - act[1], g[1] + n[1] + act[1],
+                       g[0] - act[0], g[0] + n[0] + act[0])
+        self._faces = []
+        for a in range(3):
+            r = list(self._cells)
+            r[5 - 2 * a] += 1
+            self._faces.append(tuple(r))
+        self._grad = np.zeros((3,) + shape)
+        self._gpar = np.zeros(shape)
+        self._s_par = np.zeros(shape)
+        self._s_perp = np.zeros(shape)
+        self._vs_par = np.zeros(shape)
+        self._us_par = np.zeros(shape)
+        self._asig = np.zeros((3,) + shape)
+        self._flux = [np.zeros((NCR,) + block.face_shape(a)) if act[a] else np.zeros((NCR, 1, 1, 1))
+                      for a in range(3)]
+
+    def _opacity(self, cr, bhat, vel, c, kernel=None):
+        k0, k1, j0, j1, i0, i1 = self._grown
+        _k.grad_pc(cr, bhat, *self._dx, *self._act, self.gamma_c, k0, k1, j0, j1, i0, i1,
+                   self._grad, self._gpar)
+        if kernel is not None:              # state-dependent diffusivities (cr_step interface)
+            kernel.evaluate(cr, self._gpar, c["kappa_par"], c["kappa_perp"])
+        extrinsic = "stream_velocity_par" in c
+        svp = c["stream_velocity_par"] if extrinsic else self._zero
+        _k.cr_opacity(cr, self._gpar, bhat, c["kappa_par"], c["kappa_perp"], c["stream_speed"], svp,
+                      int(extrinsic), self.v_m, self.gamma_c, self.stream_scale, *self._dx,
+                      k0, k1, j0, j1, i0, i1,
+                      self._s_par, self._s_perp, self._vs_par, self._us_par, self._asig)
+
+    def _acoustic_floor(self, state):
+        """With the exchange on, the HLL speeds are floored at the CR + gas sound speed, as in
+        the explicit step (CR-supported sound waves must be upwinded)."""
+        if not self.exchange:
+            return
+        u = state.u
+        ec = np.maximum(state.cr[IEC], 0.0)
+        rho = u[IDN]
+        kin = 0.5 * (u[IM1] ** 2 + u[IM1 + 1] ** 2 + u[IM1 + 2] ** 2) / rho
+        mag = 0.5 * (state.bcc ** 2).sum(axis=0) if state.bcc is not None else 0.0
+        pg = np.maximum((self.gamma_gas - 1.0) * (u[IEN] - kin - mag), 0.0)
+        c_cr = np.sqrt((self.gamma_gas * pg + self.gamma_c * (self.gamma_c - 1.0) * ec) / rho)
+        np.maximum(self._asig, c_cr[None], out=self._asig)
+
+    def _fluxes(self, cr, vel):
+        for a in range(3):
+            if self._act[a]:
+                _k.cr_flux(cr, vel, self._asig, a, self.v_m, self.gamma_c, *self._faces[a], self._flux[a])
 
     # ------------------------------------------------------------------
     def timestep(self):
@@ -214,7 +276,7 @@ class ImplicitCRIntegrator(CRIntegrator):
         ctx["fill"](state)
         cr = state.cr
         if not frozen:
-            self._opacity(cr, ctx["bhat"], ctx["vel"], ctx["coeffs"])
+            self._opacity(cr, ctx["bhat"], ctx["vel"], ctx["coeffs"], ctx["kernel"])
             self._acoustic_floor(state)
         out = self._rate_out
         if source_only:
@@ -385,9 +447,20 @@ class ImplicitCRIntegrator(CRIntegrator):
         return trial, res, n, 0.0
 
     # --- backward Euler ---------------------------------------------------------------
-    def _context(self, state, coeffs, fill_ghosts, w):
+    def _context(self, state, coeffs, boundaries, w, decomp=None, kernel=None):
         c = self.check_coeffs(coeffs)
-        return {"coeffs": c, "bhat": _unit_field(state), "vel": _gas_velocity(state, w), "fill": fill_ghosts}
+        if kernel is not None:
+            c["kappa_par"], c["kappa_perp"] = c["kappa_par"].copy(), c["kappa_perp"].copy()
+        if hasattr(boundaries, "fill"):
+            exchange = decomp.exchange if decomp is not None else None
+            fields = ("cr", "hydro") if self.exchange else ("cr",)
+
+            def fill(st):
+                boundaries.fill(st, exchange=exchange, fields=fields)
+        else:
+            fill = boundaries
+        vel = np.ascontiguousarray(w[IM1:IM1 + 3] if w is not None else self._velocity(state), dtype=float)
+        return {"coeffs": c, "bhat": unit_field(state), "vel": vel, "fill": fill, "kernel": kernel}
 
     def _backward_euler(self, state, dt, ctx):
         un = self._get(state.cr)
@@ -459,9 +532,12 @@ class ImplicitCRIntegrator(CRIntegrator):
         return nsub
 
     # --- pseudo-transient continuation ---------------------------------------------------------
-    def solve_steady(self, state, coeffs, fill_ghosts, w=None, dtau0=None, max_steps=None):
-        """Drive the CRs on the frozen gas to ``L(U) = 0``; returns the number of pseudo steps."""
-        ctx = self._context(state, coeffs, fill_ghosts, w)
+    def solve_steady(self, state, coeffs, boundaries, w=None, dtau0=None, max_steps=None, decomp=None,
+                     kernel=None):
+        """Drive the CRs on the frozen gas to ``L(U) = 0``; returns the number of pseudo steps.
+
+        ``boundaries``: a :class:`~crplugin.boundaries.Boundaries` or a ``fill(state)`` callable."""
+        ctx = self._context(state, coeffs, boundaries, w, decomp, kernel)
         dtau = 10.0 * self.timestep() if dtau0 is None else float(dtau0)
         max_steps = 100 * self.newton_max_iter if max_steps is None else int(max_steps)
         u = self._get(state.cr)
@@ -509,7 +585,7 @@ class ImplicitCRIntegrator(CRIntegrator):
             if rate_e <= self.steady_rtol:
                 break
         self._put(u, state.cr)
-        fill_ghosts(state)
+        ctx["fill"](state)
         self.steady_history = history
         return steps
 
@@ -520,7 +596,7 @@ class ImplicitCRIntegrator(CRIntegrator):
         return rate / max(emax, 1e-300) * self._t_cross
 
     # --- the step the simulation calls ----------------------------------------------------------
-    def step(self, state, dt, coeffs, fill_ghosts, w=None):
+    def step(self, state, dt, coeffs, boundaries, w=None, decomp=None, kernel=None):
         """Advance the CRs by ``dt`` in one backward-Euler step (``mode="implicit"``), or
         replace them by the steady profile on the current gas (``mode="steady"``, ``dt``
         only advances the clock).  Returns the diagnostics of
@@ -530,17 +606,17 @@ class ImplicitCRIntegrator(CRIntegrator):
         if not (np.isfinite(dt) and dt >= 0):
             raise ValueError(f"dt must be finite and >= 0, got {dt}")
         before = dict(self.stats)
-        ctx = self._context(state, coeffs, fill_ghosts, w)
+        ctx = self._context(state, coeffs, boundaries, w, decomp, kernel)
         act = self.block.active
         de = np.zeros(state.u[IDN][act].shape)
         dm = np.zeros((3,) + de.shape)
         nsub = 0
         if self.mode == "steady":
-            self.solve_steady(state, coeffs, fill_ghosts, w)
+            self.solve_steady(state, coeffs, boundaries, w, decomp=decomp, kernel=kernel)
         elif dt > 0:
             nsub = self._advance(state, dt, ctx, de, dm)
-        fill_ghosts(state)
-        heat, work = self._rates(state, ctx["coeffs"], ctx["bhat"], w)
+        ctx["fill"](state)
+        heat, work = self._rates(state, ctx["coeffs"], ctx["bhat"], w, kernel)
         vol = float(np.prod([d for d, a in zip(self._dx, self._act) if a]))
         self.diagnostics = {
             "nsub": nsub,

@@ -21,6 +21,21 @@ state.  The face-centred field is advanced by constrained transport with the
 upwind edge electric fields of Gardiner & Stone (2005, JCP 205, 509,
 section 4.1.1 and eqs 41-51), so the face-based div B stays at round-off.
 
+**Geometry** (``crplugin.mesh``): along x1 the update is the area-weighted
+flux divergence :math:`-\Delta t [(A F)_{i+1/2} - (A F)_{i-1/2}] / V_i` with
+the face areas A and exact volumes :math:`V = \int A\,dr` of the block (A = 1,
+V = dx for Cartesian grids, uniform or log-spaced), plus, in 1D spherical
+and flux-tube geometry, the geometric source of the x1 momentum
+(:meth:`MHDIntegrator._geometric_source`).  The transverse field obeys
+:math:`\partial_t B_t = -h^{-1}\partial_r (h E)` with h = sqrt(A).  PLM on a
+log grid limits slopes per unit length with the real centre distances.
+
+**Isothermal gas** (``eos="isothermal"``): P = c_s^2 rho, no energy equation
+(the energy slot is kept but holds 0; its flux is zero), Mignone's (2007)
+isothermal HLLD or HLLE, time step with the isothermal fast speed.  Energy
+added to that slot by other operators (e.g. the CR exchange) is dropped at
+the next conversion to primitives: it is radiated away.
+
 1D, 2D and 3D use the same code.  Along an inactive axis (one cell, no
 ghosts) there are no fluxes and the CT update takes no derivative: in 1D,
 :math:`B_y` and :math:`B_z` are still evolved through the face arrays (both
@@ -48,6 +63,10 @@ class MHDIntegrator:
         The block whose states this integrator advances.
     gamma : float
         Adiabatic index (> 1).
+    eos : {"adiabatic", "isothermal"}
+        Gamma-law gas, or isothermal with sound speed ``iso_sound_speed`` (> 0).
+        Isothermal solvers: ``"hlld"`` (Mignone 2007; with B = 0 also for
+        hydro, where ``"hllc"`` selects the same solver) or ``"hlle"``.
     riemann : {"hlld", "hlle", "hllc"} or None
         Riemann solver.  MHD: ``"hlld"`` (Miyoshi & Kusano 2005) or ``"hlle"``
         (HLL with Davis signal speeds, the robust fallback); ``"hllc"`` is
@@ -239,8 +258,21 @@ class MHDIntegrator:
             state.update_bcc()
 
     # ------------------------------------------------------------------
+    def _cell_range(self, array_axis, grow):
+        """Inclusive index range of the active cells along ``array_axis``, grown by ``grow``
+        cells on an active axis."""
+        lo, hi = self._cells[2 * array_axis], self._cells[2 * array_axis + 1]
+        if self.block.grid.shape[2 - array_axis] > 1:
+            lo, hi = lo - grow, hi + grow
+        return lo, hi
+
     def _fluxes(self, st, w, order):
-        """Face fluxes along every active axis and, for MHD, the CT edge fields."""
+        """Face fluxes along every active axis and, for MHD, the CT edge fields.
+
+        Only the pencils that the update reads are computed: the active ones, plus
+        for MHD one ghost row on each side (the upwind edge fields use the face
+        fields and mass fluxes of the neighbouring rows)."""
+        grow = 1 if self.mhd else 0
         for d in self.active_axes:
             perm = _PENCIL[d]
             wperm = (0,) + tuple(p + 1 for p in perm)
@@ -257,7 +289,8 @@ class MHDIntegrator:
             _k.compute_fluxes(w.transpose(wperm), bt1, bt2, bn, IM1 + d, IM1 + t1, IM1 + t2,
                               flx, e1, e2, order, self._lim, self._rs, self.gamma, self.mhd,
                               self.density_floor, self.pressure_floor,
-                              self._dxs if d == 0 else None, self.cs2)
+                              self._dxs if d == 0 else None, self.cs2,
+                              self._cell_range(perm[0], grow) + self._cell_range(perm[1], grow))
         if self.mhd:
             self._edge_fields(st, w)
 
@@ -269,12 +302,16 @@ class MHDIntegrator:
             edge = self._edge[c]
             if active[a] and active[b]:
                 perm = (2 - c, 2 - b, 2 - a)   # [c, b, a] layout
+                # the edges of the active faces: active along c, one more than the cells along b, a
+                clo, chi = self._cell_range(2 - c, 0)
+                blo, bhi = self._cell_range(2 - b, 0)
+                alo, ahi = self._cell_range(2 - a, 0)
                 # E_c sits in slot 1 of the a-sweep (c = a + 2) and slot 0 of the b-sweep (c = b + 1)
                 _k.corner_emf(w[IM1 + a].transpose(perm), w[IM1 + b].transpose(perm),
                               st.bcc[a].transpose(perm), st.bcc[b].transpose(perm),
                               self._emf_face[a][1].transpose(perm), self._emf_face[b][0].transpose(perm),
                               self._flux[a][IDN].transpose(perm), self._flux[b][IDN].transpose(perm),
-                              edge.transpose(perm))
+                              edge.transpose(perm), (clo, chi, blo, bhi + 1, alo, ahi + 1))
             elif active[a]:          # b inactive: E_c is uniform along b
                 edge[...] = self._emf_face[a][1]
             elif active[b]:          # a inactive: E_c is uniform along a

@@ -1,5 +1,7 @@
 """Cell quantities the source terms share: gradients, unit vector along B,
-CR pressure.  Whole-array numpy operations (no loop over cells)."""
+CR pressure.  Whole-array operations (no loop over cells).  The unit vector,
+the CR pressure gradient and gamma_c are those of the CR integrator (one
+definition each, in ``crplugin.solver.cr`` and its kernels)."""
 import numpy as np
 
 from crplugin.state import IDN, IEC, IM1
@@ -22,22 +24,24 @@ def gradient(block, f):
 
 
 def unit_b(state):
-    """Unit vector along B (zero where B = 0) and |B|, code units."""
+    """Unit vector along B (:func:`crplugin.solver.cr.unit_field`: zero where B = 0)
+    and |B|, code units."""
+    from crplugin.solver.cr import unit_field
     bmag = np.sqrt((state.bcc**2).sum(axis=0))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        b = np.where(bmag > 0, state.bcc / np.where(bmag > 0, bmag, 1.0), 0.0)
-    return b, bmag
+    return unit_field(state), bmag
 
 
-def cr_pressure(state, gamma_c=4.0 / 3.0):
-    return (gamma_c - 1.0) * state.cr[IEC]
+def cr_pressure(sim):
+    """P_c = (gamma_c - 1) E_c with the run's ``cr.gamma_c``."""
+    return (sim.cr.gamma_c - 1.0) * sim.state.cr[IEC]
+
+
+def cr_pressure_gradient(sim):
+    """``(grad P_c, b.grad P_c)`` of the CR integrator (the one definition); zero in
+    the outermost ghost layer."""
+    return sim.cr.pressure_gradient(sim.state)
 
 
 def velocity(state):
     return state.u[IM1:IM1 + 3] / state.u[IDN]
 
-
-def grad_par(block, state, f):
-    """b . grad f."""
-    b, _ = unit_b(state)
-    return (b * gradient(block, f)).sum(axis=0)

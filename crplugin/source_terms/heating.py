@@ -3,8 +3,9 @@
 * ``pa_heating``: pressure-anisotropy heating from the local rate dlnB/dt
   (Zweibel 2021 eq 48, lower bound), added to the gas energy (or diagnostic
   only), taken from the CR energy so that the total is conserved;
-* ``cr_diagnostics``: streaming heating |v_A b.grad P_c| (Zweibel 2021 eq 38)
-  and the CR work rate P_c div v (the pdV work of the CRs; Zweibel 2021 eq 4,
+* ``cr_diagnostics``: streaming heating |v_A b.grad P_c| (Zweibel 2021 eq 38,
+  with the regularised sign: exactly the rate the CR step gives the gas, from
+  the same kernel) and the CR work rate P_c div v (the pdV work of the CRs; Zweibel 2021 eq 4,
   where it reads P_c/tau_B = -P_c dlnB/dt for a flux tube expanding across B),
   written to outputs.
 """
@@ -42,7 +43,7 @@ class PressureAnisotropyHeating(SourceTerm):
         u = sim.units
         rate = dlnB_dt_code(sim)
         v_a = alfven_speed_code(sim, self.params["ion_fraction"]) * u.velocity
-        heat = closures.pa_heating(v_a, cr_pressure(sim.state) * u.pressure, rate * u.rate)
+        heat = closures.pa_heating(v_a, cr_pressure(sim) * u.pressure, rate * u.rate)
         return heat / u.energy_rate_density, rate
 
     def apply(self, sim, dt):
@@ -61,21 +62,24 @@ class PressureAnisotropyHeating(SourceTerm):
 
 @register
 class CRDiagnostics(SourceTerm):
-    """Diagnostic fields: streaming heating |v_A b.grad P_c| and CR work rate P_c div v."""
+    """Diagnostic fields: streaming heating -v_s . grad P_c and CR work rate P_c div v.
+
+    The streaming heating is the rate the CR step hands to the gas, computed by
+    the CR integrator from the coefficients of the enabled source terms (the
+    streaming speed of ``streaming``, or the convection speed of ``convection``):
+    zero without streaming."""
 
     name = "cr_diagnostics"
-    PARAMS = {"ion_fraction": Param(1.0, "ion mass fraction for v_A", positive=True)}
+    PARAMS = {}
     requires = ("mhd", "cr")
     provides = ("streaming_heating", "cr_work_rate")
 
     def fields(self, sim):
-        u, blk, s = sim.units, sim.block, sim.state
-        grad_pc = gradient(blk, cr_pressure(s))
-        b, _ = unit_b(s)
-        g_par = (b * grad_pc).sum(axis=0)
-        v_a = alfven_speed_code(sim, self.params["ion_fraction"])
-        heat = closures.streaming_heating(v_a * u.velocity, g_par * u.pressure / u.length)
+        blk, s = sim.block, sim.state
+        coeffs, kernel = sim.coefficients()
+        heat = np.zeros(blk.shape)
+        heat[blk.active] = sim.cr.heating(s, coeffs)
         v = velocity(s)
         div_v = sum(gradient(blk, v[i])[i] for i in range(3))
-        work = cr_pressure(s) * div_v
-        return {"streaming_heating": heat / u.energy_rate_density, "cr_work_rate": work}
+        work = cr_pressure(sim) * div_v
+        return {"streaming_heating": heat, "cr_work_rate": work}

@@ -9,7 +9,8 @@ from crplugin.state import IEC
 @register
 class CRInjection(SourceTerm):
     """CR pressure injected at the rate dP_c/dt inside a radius R (Zweibel 2021 section 2:
-    a flux tube when B is perpendicular to a 2D plane); the edge is smoothed over a width w."""
+    a flux tube when B is perpendicular to a 2D plane); the edge is smoothed over a width w.
+    E_c = P_c/(gamma_c - 1) with the run's ``cr.gamma_c``."""
 
     name = "cr_injection"
     PARAMS = {
@@ -17,7 +18,6 @@ class CRInjection(SourceTerm):
         "radius": Param(0.1, "radius R of the region [code length]", positive=True),
         "x0": Param(0.0, "centre x"), "y0": Param(0.0, "centre y"), "z0": Param(0.0, "centre z"),
         "edge_width": Param(0.0, "width of the tanh edge (0 = one cell)"),
-        "gamma_c": Param(4.0 / 3.0, "CR adiabatic index: E_c = P_c/(gamma_c - 1)", positive=True),
     }
     requires = ("cr",)
     provides = ()
@@ -35,4 +35,4 @@ class CRInjection(SourceTerm):
 
     def apply(self, sim, dt):
         p = self.params
-        sim.state.cr[IEC] += self.profile * (p["dPc_dt"] / (p["gamma_c"] - 1.0)) * dt
+        sim.state.cr[IEC] += self.profile * (p["dPc_dt"] / (sim.cr.gamma_c - 1.0)) * dt

@@ -108,16 +108,6 @@ def _cap(kappa, kappa_max):
     return np.minimum(kappa, kappa_max) if kappa_max > 0 else kappa
 
 
-def _cr_gradient_length(sim, L_max):
-    """L = P_c / |b.grad P_c| in code units, capped at L_max where the gradient vanishes."""
-    from crplugin.source_terms._fields import cr_pressure, grad_par
-    pc = cr_pressure(sim.state)
-    g = np.abs(grad_par(sim.block, sim.state, pc))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        L = np.where(g > pc / L_max, pc / np.where(g > 0, g, 1.0), L_max)
-    return np.maximum(L, 1e-300)
-
-
 @register
 class SelfConfinementDiffusion(SourceTerm):
     """Self-confinement: kappa_par = L (v_D - v_A) from streaming growth = wave damping
@@ -141,14 +131,19 @@ class SelfConfinementDiffusion(SourceTerm):
     requires = ("mhd", "cr")
     provides = ("kappa_par", "kappa_perp")
 
-    def fields(self, sim):
+    # kappa_par depends on E_c and its gradient: the CR step recomputes it every sub-step
+    state_dependent = True
+
+    def coefficient_kernel(self, sim):
+        """The compiled kernel (``cr_coefficients.SelfConfinementKappa``) with the gas
+        parts of this step; the CR step calls it at every stage of every sub-step."""
         from crplugin.constants import EV, M_P
+        from crplugin.kernels.cr_coefficients import SelfConfinementKappa
         p, u, s = self.params, sim.units, sim.state
         _, bmag = unit_b(s)
         B = np.maximum(bmag * u.magnetic_field, 1e-300)
         v_a = alfven_speed_code(sim, 1.0) * u.velocity
         n_ion = s.u[IDN] * u.density / (p["mu_ion"] * M_P)
-        n_cr = np.maximum(s.cr[0] * u.energy_density / (p["cr_energy_GeV"] * 1e9 * EV), 1e-300)
         if p["damping"] == "ion_neutral":
             gamma = closures.ion_neutral_damping_rate(p["n_neutral"], p["sigma_v_in"])
         elif p["damping"] == "turbulent":
@@ -157,9 +152,18 @@ class SelfConfinementDiffusion(SourceTerm):
         else:
             gamma = p["Gamma"]
         C = closures.spectrum_constant(p["spectral_index"])
-        L = _cr_gradient_length(sim, p["L_max"] or _domain_size(sim)) * u.length
-        kappa = closures.self_confined_kappa(v_a, L, gamma, B, n_cr, n_ion, C) / u.diffusivity
-        return {"kappa_par": _cap(kappa, p["kappa_max"]), "kappa_perp": np.zeros_like(kappa)}
+        e_to_ncr = u.energy_density / (p["cr_energy_GeV"] * 1e9 * EV)
+        return SelfConfinementKappa(v_a, B, n_ion, np.asarray(gamma, dtype=float), float(C), sim.cr.gamma_c,
+                                    e_to_ncr, u.length, u.diffusivity, p["L_max"] or _domain_size(sim),
+                                    p["kappa_max"])
+
+    def fields(self, sim):
+        # the same kernel on the current state (gradient of the CR integrator)
+        shape = sim.block.shape
+        kpar, kperp = np.zeros(shape), np.zeros(shape)
+        _, gpar = sim.cr.pressure_gradient(sim.state)
+        self.coefficient_kernel(sim).evaluate(sim.state.cr, gpar, kpar, kperp)
+        return {"kappa_par": kpar, "kappa_perp": kperp}
 
 
 @register

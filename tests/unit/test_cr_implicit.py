@@ -160,4 +160,4 @@ def test_steady_not_converging_raises():
                              ["mesh.nx=32", "cr.integrator=steady", "output.progress=false"])
     sim = Simulation(params, prob)
     with pytest.raises(NotConverged, match="cr.steady_rtol"):
-        sim.cr.solve_steady(sim.state, sim.coefficients(), sim.fill_cr_ghosts, max_steps=3)
+        sim.cr.solve_steady(sim.state, sim.coefficients()[0], sim.boundaries, max_steps=3)

@@ -1,51 +1,41 @@
 """Alfvenic coupling kernels: pointwise closures and their array drivers."""
-from libc.math cimport sqrt, fabs, tanh
 
-from crplugin.kernels.constants cimport CRP_PI, CRP_M_P, CRP_K_B
+cdef extern from "crplugin/alfvenic.h" nogil:
+    double crp_alfven_speed(double B, double rho_ion)
+    double crp_gas_density(double P_g, double T, double mu)
+    double crp_ion_mass_density(double rho, double ion_mass_fraction)
+    double crp_streaming_velocity(double v_A, double grad_par_Pc, double grad_scale)
+    double crp_cr_convection_speed(double H_c, double v_A)
+    double crp_magnetoacoustic_speed(double P_g, double P_c, double P_m, double rho, double gamma_g, double gamma_c, double gamma_m)
+
 from crplugin.kernels._map cimport map2, map3, map7
+
+# The closures declared in alfvenic.pxd (the cimport API) run the C functions of
+# crplugin/alfvenic.h: one definition for Python, Cython, C, C++ and Fortran.
 
 
 cdef double alfven_speed(double B, double rho_ion) noexcept nogil:
-    # v_A = |B| / sqrt(4 pi rho_i)  [cm s^-1]; zero field gives zero speed.
-    if B == 0.0:
-        return 0.0
-    return fabs(B) / sqrt(4.0 * CRP_PI * rho_ion)
+    return crp_alfven_speed(B, rho_ion)
 
 
 cdef double gas_density(double P_g, double T, double mu) noexcept nogil:
-    # Ideal gas: rho = mu m_p P_g / (k_B T)  [g cm^-3].
-    return mu * CRP_M_P * P_g / (CRP_K_B * T)
+    return crp_gas_density(P_g, T, mu)
 
 
 cdef double ion_mass_density(double rho, double ion_mass_fraction) noexcept nogil:
-    # rho_i = x_i rho, x_i = ion mass fraction (1 for a fully ionised gas).
-    return ion_mass_fraction * rho
+    return crp_ion_mass_density(rho, ion_mass_fraction)
 
 
 cdef double streaming_velocity(double v_A, double grad_par_Pc, double grad_scale) noexcept nogil:
-    # v_st = -v_A tanh(b.grad P_c / g_0): the smooth form of -v_A sign(b.grad P_c).
-    # g_0 <= 0 gives the sharp sign function, with sign(0) = 0.
-    if grad_scale > 0.0:
-        return -v_A * tanh(grad_par_Pc / grad_scale)
-    if grad_par_Pc > 0.0:
-        return -v_A
-    if grad_par_Pc < 0.0:
-        return v_A
-    return 0.0
+    return crp_streaming_velocity(v_A, grad_par_Pc, grad_scale)
 
 
 cdef double cr_convection_speed(double H_c, double v_A) noexcept nogil:
-    # Schlickeiser (2019) eq 34: CRs are convected at H_c V_A along B.
-    return H_c * v_A
+    return crp_cr_convection_speed(H_c, v_A)
 
 
-cdef double magnetoacoustic_speed(double P_g, double P_c, double P_m, double rho,
-                                  double gamma_g, double gamma_c, double gamma_m) noexcept nogil:
-    # Zweibel (2021) eq 1: C_ma = sqrt((gamma_g P_g + gamma_c P_c + gamma_m P_m) / rho).
-    cdef double s = gamma_g * P_g + gamma_c * P_c + gamma_m * P_m
-    if s <= 0.0:
-        return 0.0
-    return sqrt(s / rho)
+cdef double magnetoacoustic_speed(double P_g, double P_c, double P_m, double rho, double gamma_g, double gamma_c, double gamma_m) noexcept nogil:
+    return crp_magnetoacoustic_speed(P_g, P_c, P_m, rho, gamma_g, gamma_c, gamma_m)
 
 
 def alfven_speed_array(const double[::1] B, const double[::1] rho_ion, double[::1] out):

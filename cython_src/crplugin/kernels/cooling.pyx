@@ -2,44 +2,28 @@
 
 ``cie_cooling_function(T)`` is a piecewise power law through the solar-metallicity
 collisional-ionisation-equilibrium curve of Sutherland & Dopita (1993), tabulated
-here coarsely (about 0.1 dex) in log T = 4.0 ... 8.5 and extended as bremsstrahlung
-(T^1/2) above; below 10^4 K it is zero.  Runs normalise it so that heating balances
+coarsely (about 0.1 dex, in crplugin/cooling.h) in log T = 4.0 ... 8.5 and extended
+as bremsstrahlung (T^1/2) above; below 10^4 K it is zero.  Runs normalise it so that heating balances
 cooling at the halo temperature, so only its shape matters.
 """
-from libc.math cimport log10, pow, fabs, fmin, fmax, sqrt
 
+cdef extern from "crplugin/cooling.h" nogil:
+    double crp_cie_cooling_function(double T)
+    double crp_net_heating_rate(double n_H, double T, double heating_per_H, double lambda_norm, double T_floor)
+
+from libc.math cimport fabs, fmin
 from crplugin.kernels._map cimport map1
 
-# (log10 T [K], log10 Lambda [erg cm^3 s^-1]) -- approximate SD93 solar CIE
-cdef int NTAB = 15
-cdef double LOGT[15]
-cdef double LOGL[15]
-LOGT[:] = [4.00, 4.10, 4.20, 4.35, 4.60, 5.00, 5.35, 5.70, 6.00, 6.50, 7.00, 7.50, 8.00, 8.25, 8.50]
-LOGL[:] = [-25.0, -23.0, -21.9, -21.7, -21.9, -21.3, -21.2, -21.5, -21.65, -22.25, -22.6, -22.7, -22.65, -22.58, -22.5]
+# The closures declared in cooling.pxd (the cimport API) run the C functions of
+# crplugin/cooling.h: one definition for Python, Cython, C, C++ and Fortran.
 
 
 cdef double cie_cooling_function(double T) noexcept nogil:
-    # Lambda(T) [erg cm^3 s^-1]; the volume rate is n_H^2 Lambda.
-    cdef double lt
-    cdef int i
-    if not (T >= 1e4):
-        return 0.0
-    lt = log10(T)
-    if lt >= LOGT[NTAB - 1]:
-        return pow(10.0, LOGL[NTAB - 1] + 0.5 * (lt - LOGT[NTAB - 1]))
-    for i in range(NTAB - 1):
-        if lt < LOGT[i + 1]:
-            return pow(10.0, LOGL[i] + (LOGL[i + 1] - LOGL[i]) * (lt - LOGT[i]) / (LOGT[i + 1] - LOGT[i]))
-    return 0.0
+    return crp_cie_cooling_function(T)
 
 
-cdef double net_heating_rate(double n_H, double T, double heating_per_H, double lambda_norm,
-                             double T_floor) noexcept nogil:
-    # n_H Gamma - n_H^2 Lambda(T) [erg cm^-3 s^-1]; no cooling at or below T_floor.
-    cdef double cool = 0.0
-    if T > T_floor:
-        cool = n_H * n_H * lambda_norm * cie_cooling_function(T)
-    return n_H * heating_per_H - cool
+cdef double net_heating_rate(double n_H, double T, double heating_per_H, double lambda_norm, double T_floor) noexcept nogil:
+    return crp_net_heating_rate(n_H, T, heating_per_H, lambda_norm, T_floor)
 
 
 def cie_cooling_function_array(const double[::1] T, double[::1] out):

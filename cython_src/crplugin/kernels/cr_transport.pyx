@@ -79,6 +79,59 @@ cdef double cr_streaming_inverse_opacity(double v_st, double gamma_c, double h_c
     return pref * pc * tanh(x) / ag
 
 
+cdef double cr_streaming_heating(double v_st, double h_c, double pc, double b_grad_pc) noexcept nogil:
+    # Streaming heating of the gas, H = -v_s . grad P_c = v_st tanh(x) b.grad P_c >= 0,
+    # x = h_c b.grad P_c / P_c (Zweibel 2021 eq 38, |v_A . grad P_c|, with the regularised
+    # sign of the transport): the energy the CR step actually hands to the gas.  This is
+    # the one definition used by the solver, the source terms, the outputs and yt.
+    return v_st * b_grad_pc * cr_streaming_sign(h_c, pc, b_grad_pc)
+
+
+cdef void cr_unit_vector(double b1, double b2, double b3, double* out) noexcept nogil:
+    # b = B/|B|; b = 0 where B = 0 (no direction: only the isotropic (perpendicular)
+    # coefficients act there and nothing streams).  The one definition of b.
+    cdef double bm = sqrt(b1 * b1 + b2 * b2 + b3 * b3)
+    if bm > 0.0:
+        out[0] = b1 / bm
+        out[1] = b2 / bm
+        out[2] = b3 / bm
+    else:
+        out[0] = 0.0
+        out[1] = 0.0
+        out[2] = 0.0
+
+
+cdef void cr_streaming_terms(double v_st, double gamma_c, double h_c, double pc, double b_grad_pc,
+                             double* inv_opacity, double* v_par) noexcept nogil:
+    # Both streaming quantities of a cell from one tanh: the inverse streaming
+    # opacity (cr_streaming_inverse_opacity) and the signed streaming velocity
+    # along b, v_par = -v_st tanh(x) (cr_streaming_sign).  Same branches and
+    # arithmetic as those two functions.
+    cdef double ag = fabs(b_grad_pc)
+    cdef double pref, x, t
+    if pc > 0.0:
+        t = tanh(h_c * b_grad_pc / pc)
+    elif b_grad_pc > 0.0:
+        t = 1.0
+    elif b_grad_pc < 0.0:
+        t = -1.0
+    else:
+        t = 0.0
+    v_par[0] = -v_st * t
+    if not (v_st > 0.0):
+        inv_opacity[0] = 0.0
+        return
+    pref = gamma_c / (gamma_c - 1.0) * v_st
+    if not (pc > 0.0):
+        inv_opacity[0] = 0.0 if ag > 0.0 else pref * h_c
+        return
+    x = h_c * ag / pc
+    if x < 1.0e-4:
+        inv_opacity[0] = pref * h_c * (1.0 - x * x / 3.0)
+    else:
+        inv_opacity[0] = pref * pc * fabs(t) / ag     # tanh(|x|) = |tanh(x)|
+
+
 # ---------------------------------------------------------------------------
 # small helpers (not exported)
 # ---------------------------------------------------------------------------
@@ -393,3 +446,25 @@ def cr_streaming_inverse_opacity_array(const double[::1] v_st, const double[::1]
                                        const double[::1] b_grad_pc, double[::1] out):
     with nogil:
         map5(cr_streaming_inverse_opacity, v_st, gamma_c, h_c, pc, b_grad_pc, out)
+
+
+def cr_streaming_heating_array(const double[::1] v_st, const double[::1] h_c,
+                               const double[::1] pc, const double[::1] b_grad_pc, double[::1] out):
+    cdef Py_ssize_t i
+    with nogil:
+        for i in range(out.shape[0]):
+            out[i] = cr_streaming_heating(v_st[i], h_c[i], pc[i], b_grad_pc[i])
+
+
+def unit_vector(const double[:, :, :, ::1] bcc, double[:, :, :, ::1] out):
+    """``out = B/|B|`` per cell, 0 where B = 0 (:c:func:`cr_unit_vector`)."""
+    cdef Py_ssize_t k, j, i
+    cdef double b[3]
+    with nogil:
+        for k in range(bcc.shape[1]):
+            for j in range(bcc.shape[2]):
+                for i in range(bcc.shape[3]):
+                    cr_unit_vector(bcc[0, k, j, i], bcc[1, k, j, i], bcc[2, k, j, i], b)
+                    out[0, k, j, i] = b[0]
+                    out[1, k, j, i] = b[1]
+                    out[2, k, j, i] = b[2]

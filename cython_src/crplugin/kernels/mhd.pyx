@@ -43,7 +43,7 @@ RIEMANN_SOLVERS = {"hlle": RS_HLLE, "hlld": RS_HLLD, "hllc": RS_HLLC}
 # ---------------------------------------------------------------------------
 # pointwise kernels
 # ---------------------------------------------------------------------------
-cdef double fast_magnetosonic_speed(double gamma, double rho, double p, double bn,
+cdef inline double _fast_speed(double gamma, double rho, double p, double bn,
                                     double bt1, double bt2) noexcept nogil:
     # c_f^2 = (a^2 + b^2 + sqrt((a^2 + b^2)^2 - 4 a^2 b_n^2)) / 2, with
     # a^2 = gamma P/rho, b^2 = B^2/rho, written with the discriminant as
@@ -58,7 +58,7 @@ cdef double fast_magnetosonic_speed(double gamma, double rho, double p, double b
     return sqrt(0.5 * (bnsq + btsq + asq + sqrt(tmp * tmp + 4.0 * asq * btsq)))
 
 
-cdef double limited_slope(double dl, double dr, int limiter) noexcept nogil:
+cdef inline double _slope(double dl, double dr, int limiter) noexcept nogil:
     cdef double s
     if dl * dr <= 0.0:
         return 0.0
@@ -70,7 +70,7 @@ cdef double limited_slope(double dl, double dr, int limiter) noexcept nogil:
     return s * fmin(fabs(dl), fabs(dr))   # minmod
 
 
-cdef double limited_slope_nonuniform(double dl, double dr, double hl, double hr,
+cdef inline double _slope_nonuniform(double dl, double dr, double hl, double hr,
                                      int limiter) noexcept nogil:
     # dl, dr: one-sided slopes per unit length over the centre distances hl, hr
     cdef double s
@@ -108,7 +108,7 @@ cdef inline void _cons_and_flux(const double* w, double bn, double gamma,
     f[QBT2] = bt2 * vn - bn * vt2
 
 
-cdef void riemann_hlle(const double* wl, const double* wr, double bn, double gamma,
+cdef inline void _hlle(const double* wl, const double* wr, double bn, double gamma,
                        double* flux) noexcept nogil:
     # HLL flux with the Davis (1988) bounds S_L = min(v_L - c_fL, v_R - c_fR),
     # S_R = max(v_L + c_fL, v_R + c_fR) (as in Miyoshi & Kusano 2005 eq 67).
@@ -120,8 +120,8 @@ cdef void riemann_hlle(const double* wl, const double* wr, double bn, double gam
     cdef int m
     _cons_and_flux(wl, bn, gamma, ul, fl)
     _cons_and_flux(wr, bn, gamma, ur, fr)
-    cfl = fast_magnetosonic_speed(gamma, wl[QDN], wl[QPR], bn, wl[QBT1], wl[QBT2])
-    cfr = fast_magnetosonic_speed(gamma, wr[QDN], wr[QPR], bn, wr[QBT1], wr[QBT2])
+    cfl = _fast_speed(gamma, wl[QDN], wl[QPR], bn, wl[QBT1], wl[QBT2])
+    cfr = _fast_speed(gamma, wr[QDN], wr[QPR], bn, wr[QBT1], wr[QBT2])
     bm = fmin(fmin(wl[QVN] - cfl, wr[QVN] - cfr), 0.0)
     bp = fmax(fmax(wl[QVN] + cfl, wr[QVN] + cfr), 0.0)
     if bp - bm <= 0.0:
@@ -157,7 +157,7 @@ cdef inline void _hlld_star(const double* w, const double* u, double bn, double 
                 + ptst * sm + bn * (w[QVN] * bn + (w[QVT1] * w[QBT1] + w[QVT2] * w[QBT2]) - vbst)) / sdm  # eq 48
 
 
-cdef void riemann_hlld(const double* wl, const double* wr, double bn, double gamma,
+cdef inline void _hlld(const double* wl, const double* wr, double bn, double gamma,
                        double* flux) noexcept nogil:
     # Miyoshi & Kusano 2005: five waves S_L <= S*_L <= S_M <= S*_R <= S_R.
     cdef double ul[NWAVE]
@@ -174,8 +174,8 @@ cdef void riemann_hlld(const double* wl, const double* wr, double bn, double gam
 
     _cons_and_flux(wl, bn, gamma, ul, fl)
     _cons_and_flux(wr, bn, gamma, ur, fr)
-    cfl = fast_magnetosonic_speed(gamma, wl[QDN], wl[QPR], bn, wl[QBT1], wl[QBT2])
-    cfr = fast_magnetosonic_speed(gamma, wr[QDN], wr[QPR], bn, wr[QBT1], wr[QBT2])
+    cfl = _fast_speed(gamma, wl[QDN], wl[QPR], bn, wl[QBT1], wl[QBT2])
+    cfr = _fast_speed(gamma, wr[QDN], wr[QPR], bn, wr[QBT1], wr[QBT2])
     sl = fmin(wl[QVN] - cfl, wr[QVN] - cfr)                    # eq 67
     sr = fmax(wl[QVN] + cfl, wr[QVN] + cfr)
     if sl >= 0.0:
@@ -252,7 +252,7 @@ cdef void riemann_hlld(const double* wl, const double* wr, double bn, double gam
             flux[m] = fr[m] + sr * (urst[m] - ur[m])
 
 
-cdef void riemann_hllc(const double* wl, const double* wr, double gamma,
+cdef inline void _hllc(const double* wl, const double* wr, double gamma,
                        double* flux) noexcept nogil:
     # Toro, Spruce & Speares 1994 for gamma-law hydro (B = 0), Davis signal speeds.
     cdef double ul[NWAVE]
@@ -325,7 +325,7 @@ cdef inline void _cons_and_flux_iso(const double* w, double bn, double cs2,
     f[QBT2] = bt2 * vn - bn * vt2
 
 
-cdef void riemann_hlle_iso(const double* wl, const double* wr, double bn, double cs2,
+cdef inline void _hlle_iso(const double* wl, const double* wr, double bn, double cs2,
                            double* flux) noexcept nogil:
     # Isothermal HLL flux with the Davis bounds and the isothermal fast speed (gamma P/rho -> c_s^2).
     cdef double ul[NWAVE]
@@ -336,8 +336,8 @@ cdef void riemann_hlle_iso(const double* wl, const double* wr, double bn, double
     cdef int m
     _cons_and_flux_iso(wl, bn, cs2, ul, fl)
     _cons_and_flux_iso(wr, bn, cs2, ur, fr)
-    cfl = fast_magnetosonic_speed(1.0, wl[QDN], cs2 * wl[QDN], bn, wl[QBT1], wl[QBT2])
-    cfr = fast_magnetosonic_speed(1.0, wr[QDN], cs2 * wr[QDN], bn, wr[QBT1], wr[QBT2])
+    cfl = _fast_speed(1.0, wl[QDN], cs2 * wl[QDN], bn, wl[QBT1], wl[QBT2])
+    cfr = _fast_speed(1.0, wr[QDN], cs2 * wr[QDN], bn, wr[QBT1], wr[QBT2])
     bm = fmin(fmin(wl[QVN] - cfl, wr[QVN] - cfr), 0.0)
     bp = fmax(fmax(wl[QVN] + cfl, wr[QVN] + cfr), 0.0)
     if bp - bm <= 0.0:
@@ -370,7 +370,7 @@ cdef inline void _hlld_iso_star(const double* w, const double* u, double bn, dou
     ust[QPR] = 0.0
 
 
-cdef void riemann_hlld_iso(const double* wl, const double* wr, double bn, double cs2, double dfloor,
+cdef inline void _hlld_iso(const double* wl, const double* wr, double bn, double cs2, double dfloor,
                            double* flux) noexcept nogil:
     # Mignone 2007: four waves S_L <= S*_L <= S*_R <= S_R around one density rho* = rho_hll and
     # one normal velocity u* = F_rho^hll / rho_hll (no contact: no energy equation).
@@ -385,8 +385,8 @@ cdef void riemann_hlld_iso(const double* wl, const double* wr, double bn, double
     cdef int m
     _cons_and_flux_iso(wl, bn, cs2, ul, fl)
     _cons_and_flux_iso(wr, bn, cs2, ur, fr)
-    cfl = fast_magnetosonic_speed(1.0, wl[QDN], cs2 * wl[QDN], bn, wl[QBT1], wl[QBT2])
-    cfr = fast_magnetosonic_speed(1.0, wr[QDN], cs2 * wr[QDN], bn, wr[QBT1], wr[QBT2])
+    cfl = _fast_speed(1.0, wl[QDN], cs2 * wl[QDN], bn, wl[QBT1], wl[QBT2])
+    cfr = _fast_speed(1.0, wr[QDN], cs2 * wr[QDN], bn, wr[QBT1], wr[QBT2])
     sl = fmin(wl[QVN] - cfl, wr[QVN] - cfr)
     sr = fmax(wl[QVN] + cfl, wr[QVN] + cfr)
     if sl >= 0.0:
@@ -429,6 +429,47 @@ cdef void riemann_hlld_iso(const double* wl, const double* wr, double bn, double
         flux[QPR] = 0.0
         flux[QBT1] = by * ustar - bn * my / dhll
         flux[QBT2] = bz * ustar - bn * mz / dhll
+
+
+# ---------------------------------------------------------------------------
+# exported pointwise kernels (declared in mhd.pxd); the drivers use the inline versions
+# ---------------------------------------------------------------------------
+cdef double fast_magnetosonic_speed(double gamma, double rho, double p, double bn,
+                                    double bt1, double bt2) noexcept nogil:
+    return _fast_speed(gamma, rho, p, bn, bt1, bt2)
+
+
+cdef double limited_slope(double dl, double dr, int limiter) noexcept nogil:
+    return _slope(dl, dr, limiter)
+
+
+cdef double limited_slope_nonuniform(double dl, double dr, double hl, double hr,
+                                     int limiter) noexcept nogil:
+    return _slope_nonuniform(dl, dr, hl, hr, limiter)
+
+
+cdef void riemann_hlle(const double* wl, const double* wr, double bn, double gamma,
+                       double* flux) noexcept nogil:
+    _hlle(wl, wr, bn, gamma, flux)
+
+
+cdef void riemann_hlld(const double* wl, const double* wr, double bn, double gamma,
+                       double* flux) noexcept nogil:
+    _hlld(wl, wr, bn, gamma, flux)
+
+
+cdef void riemann_hllc(const double* wl, const double* wr, double gamma, double* flux) noexcept nogil:
+    _hllc(wl, wr, gamma, flux)
+
+
+cdef void riemann_hlle_iso(const double* wl, const double* wr, double bn, double cs2,
+                           double* flux) noexcept nogil:
+    _hlle_iso(wl, wr, bn, cs2, flux)
+
+
+cdef void riemann_hlld_iso(const double* wl, const double* wr, double bn, double cs2, double dfloor,
+                           double* flux) noexcept nogil:
+    _hlld_iso(wl, wr, bn, cs2, dfloor, flux)
 
 
 # ---------------------------------------------------------------------------
@@ -528,7 +569,8 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
                    const double[:, :, :] bn, int ivn, int ivt1, int ivt2,
                    double[:, :, :, :] flx, double[:, :, :] emf1, double[:, :, :] emf2,
                    int order, int limiter, int solver, double gamma, bint mhd,
-                   double dfloor, double pfloor, const double[::1] dxs=None, double cs2=0.0):
+                   double dfloor, double pfloor, const double[::1] dxs=None, double cs2=0.0,
+                   tuple pencils=None):
     """Godunov fluxes at the faces of every pencil along the *last* axis.
 
     Parameters (all views with the sweep axis last, any strides)
@@ -541,6 +583,7 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
     emf1, emf2 : (n2, n1, n+1) output face electric fields E_t1 = F(B_t2)
         and E_t2 = -F(B_t1) (E = -v x B), used for constrained transport.
     order : 1 (donor cell, faces 1..n-1) or 2 (PLM, faces 2..n-2).
+    pencils : (a2lo, a2hi, a1lo, a1hi), inclusive: only these pencils (default all).
     dxs : (n,) cell widths along the sweep if they vary (None: uniform).
         PLM on a non-uniform grid limits the slopes per unit length,
         dq_L = (q_i - q_{i-1}) / (x_i - x_{i-1}), dq_R likewise, and puts the
@@ -557,8 +600,14 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
     """
     cdef Py_ssize_t nvar = w.shape[0], n2 = w.shape[1], n1 = w.shape[2], n = w.shape[3]
     cdef Py_ssize_t nq = NWAVE + nvar - NHYDRO
-    cdef Py_ssize_t a2, a1, i, f, m, flo, fhi
-    cdef double[:, ::1] q = np.zeros((nq, n))
+    cdef Py_ssize_t a2lo = 0, a2hi = n2 - 1, a1lo = 0, a1hi = n1 - 1
+    if pencils is not None:
+        a2lo, a2hi, a1lo, a1hi = pencils
+    cdef Py_ssize_t nr = a1hi - a1lo + 1
+    cdef Py_ssize_t a2, a1, r, i, f, m, flo, fhi, o, t, nout, nin
+    # one slab (fixed a2) at a time: pencils loaded into contiguous rows, fluxes stored from rows
+    cdef double[:, :, ::1] qs = np.zeros((nr, nq, n))
+    cdef double[:, :, ::1] fs = np.zeros((nr, nvar + 2, n + 1))   # fluxes, then the two face EMFs
     cdef double[:, ::1] ql = np.zeros((nq, n + 1))
     cdef double[:, ::1] qr = np.zeros((nq, n + 1))
     cdef double wl[NWAVE]
@@ -567,48 +616,67 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
     cdef double bx, dq, hl, hr
     cdef bint uniform = dxs is None
     cdef bint iso = cs2 > 0.0
+    # sweep axis contiguous (x): walk each pencil; otherwise walk across pencils, whose
+    # neighbouring cells are contiguous, so that loads and stores stream through memory
+    cdef bint along = w.strides[3] <= w.strides[2]
     if not uniform and dxs.shape[0] != n:
         raise ValueError(f"dxs has {dxs.shape[0]} widths for pencils of {n} cells")
+    if not (0 <= a2lo <= a2hi < n2 and 0 <= a1lo <= a1hi < n1):
+        raise ValueError(f"pencils {pencils} outside the ({n2}, {n1}) pencils of the block")
     if order == 1:
         flo, fhi = 1, n - 1
     else:
         flo, fhi = 2, n - 2
     with nogil:
-        for a2 in range(n2):
-            for a1 in range(n1):
-                # load the pencil in rotated order
-                for i in range(n):
-                    q[QDN, i] = w[IDN, a2, a1, i]
-                    q[QVN, i] = w[ivn, a2, a1, i]
-                    q[QVT1, i] = w[ivt1, a2, a1, i]
-                    q[QVT2, i] = w[ivt2, a2, a1, i]
-                    q[QPR, i] = w[IEN, a2, a1, i]
+        for a2 in range(a2lo, a2hi + 1):
+            # load the slab in rotated order
+            nout, nin = (nr, n) if along else (n, nr)
+            for o in range(nout):
+                for t in range(nin):
+                    if along:
+                        r = o
+                        i = t
+                    else:
+                        r = t
+                        i = o
+                    a1 = a1lo + r
+                    qs[r, QDN, i] = w[IDN, a2, a1, i]
+                    qs[r, QVN, i] = w[ivn, a2, a1, i]
+                    qs[r, QVT1, i] = w[ivt1, a2, a1, i]
+                    qs[r, QVT2, i] = w[ivt2, a2, a1, i]
+                    qs[r, QPR, i] = w[IEN, a2, a1, i]
                     if mhd:
-                        q[QBT1, i] = bt1[a2, a1, i]
-                        q[QBT2, i] = bt2[a2, a1, i]
+                        qs[r, QBT1, i] = bt1[a2, a1, i]
+                        qs[r, QBT2, i] = bt2[a2, a1, i]
+                    else:
+                        qs[r, QBT1, i] = 0.0
+                        qs[r, QBT2, i] = 0.0
                     for m in range(NHYDRO, nvar):
-                        q[NWAVE + m - NHYDRO, i] = w[m, a2, a1, i]
+                        qs[r, NWAVE + m - NHYDRO, i] = w[m, a2, a1, i]
+            for r in range(nr):
+                a1 = a1lo + r
                 # reconstruct: ql[:, f] from cell f-1, qr[:, f] from cell f
                 if order == 1:
                     for m in range(nq):
                         for i in range(n):
-                            ql[m, i + 1] = q[m, i]
-                            qr[m, i] = q[m, i]
+                            ql[m, i + 1] = qs[r, m, i]
+                            qr[m, i] = qs[r, m, i]
                 elif uniform:
                     for m in range(nq):
                         for i in range(1, n - 1):
-                            dq = limited_slope(q[m, i] - q[m, i - 1], q[m, i + 1] - q[m, i], limiter)
-                            ql[m, i + 1] = q[m, i] + 0.5 * dq
-                            qr[m, i] = q[m, i] - 0.5 * dq
+                            dq = _slope(qs[r, m, i] - qs[r, m, i - 1], qs[r, m, i + 1] - qs[r, m, i], limiter)
+                            ql[m, i + 1] = qs[r, m, i] + 0.5 * dq
+                            qr[m, i] = qs[r, m, i] - 0.5 * dq
                 else:
                     for m in range(nq):
                         for i in range(1, n - 1):
                             hl = 0.5 * (dxs[i - 1] + dxs[i])       # centre-to-centre distances
                             hr = 0.5 * (dxs[i] + dxs[i + 1])
-                            dq = 0.5 * dxs[i] * limited_slope_nonuniform(
-                                (q[m, i] - q[m, i - 1]) / hl, (q[m, i + 1] - q[m, i]) / hr, hl, hr, limiter)
-                            ql[m, i + 1] = q[m, i] + dq
-                            qr[m, i] = q[m, i] - dq
+                            dq = 0.5 * dxs[i] * _slope_nonuniform(
+                                (qs[r, m, i] - qs[r, m, i - 1]) / hl, (qs[r, m, i + 1] - qs[r, m, i]) / hr,
+                                hl, hr, limiter)
+                            ql[m, i + 1] = qs[r, m, i] + dq
+                            qr[m, i] = qs[r, m, i] - dq
                 # Riemann problem at each face
                 for f in range(flo, fhi + 1):
                     for m in range(NWAVE):
@@ -618,40 +686,49 @@ def compute_fluxes(const double[:, :, :, :] w, const double[:, :, :] bt1, const 
                     wr[QDN] = fmax(wr[QDN], dfloor)
                     wl[QPR] = fmax(wl[QPR], pfloor)
                     wr[QPR] = fmax(wr[QPR], pfloor)
+                    bx = bn[a2, a1, f] if mhd else 0.0
                     if iso:
-                        bx = bn[a2, a1, f] if mhd else 0.0
-                        if not mhd:
-                            wl[QBT1] = wl[QBT2] = wr[QBT1] = wr[QBT2] = 0.0
                         if solver == RS_HLLE:
-                            riemann_hlle_iso(wl, wr, bx, cs2, fx)
+                            _hlle_iso(wl, wr, bx, cs2, fx)
                         else:
-                            riemann_hlld_iso(wl, wr, bx, cs2, dfloor, fx)
-                        if mhd:
-                            emf1[a2, a1, f] = fx[QBT2]
-                            emf2[a2, a1, f] = -fx[QBT1]
+                            _hlld_iso(wl, wr, bx, cs2, dfloor, fx)
                     elif mhd:
-                        bx = bn[a2, a1, f]
                         if solver == RS_HLLD:
-                            riemann_hlld(wl, wr, bx, gamma, fx)
+                            _hlld(wl, wr, bx, gamma, fx)
                         else:
-                            riemann_hlle(wl, wr, bx, gamma, fx)
-                        emf1[a2, a1, f] = fx[QBT2]
-                        emf2[a2, a1, f] = -fx[QBT1]
+                            _hlle(wl, wr, bx, gamma, fx)
+                    elif solver == RS_HLLC:
+                        _hllc(wl, wr, gamma, fx)
                     else:
-                        if solver == RS_HLLC:
-                            riemann_hllc(wl, wr, gamma, fx)
-                        else:
-                            riemann_hlle(wl, wr, 0.0, gamma, fx)
-                    flx[IDN, a2, a1, f] = fx[QDN]
-                    flx[ivn, a2, a1, f] = fx[QVN]
-                    flx[ivt1, a2, a1, f] = fx[QVT1]
-                    flx[ivt2, a2, a1, f] = fx[QVT2]
-                    flx[IEN, a2, a1, f] = fx[QPR]
+                        _hlle(wl, wr, 0.0, gamma, fx)
+                    fs[r, IDN, f] = fx[QDN]
+                    fs[r, ivn, f] = fx[QVN]
+                    fs[r, ivt1, f] = fx[QVT1]
+                    fs[r, ivt2, f] = fx[QVT2]
+                    fs[r, IEN, f] = fx[QPR]
+                    fs[r, nvar, f] = fx[QBT2]        # E_t1
+                    fs[r, nvar + 1, f] = -fx[QBT1]   # E_t2
                     for m in range(NHYDRO, nvar):
                         if fx[QDN] >= 0.0:
-                            flx[m, a2, a1, f] = fx[QDN] * ql[NWAVE + m - NHYDRO, f]
+                            fs[r, m, f] = fx[QDN] * ql[NWAVE + m - NHYDRO, f]
                         else:
-                            flx[m, a2, a1, f] = fx[QDN] * qr[NWAVE + m - NHYDRO, f]
+                            fs[r, m, f] = fx[QDN] * qr[NWAVE + m - NHYDRO, f]
+            # store the slab
+            nout, nin = (nr, fhi - flo + 1) if along else (fhi - flo + 1, nr)
+            for o in range(nout):
+                for t in range(nin):
+                    if along:
+                        r = o
+                        f = flo + t
+                    else:
+                        r = t
+                        f = flo + o
+                    a1 = a1lo + r
+                    for m in range(nvar):
+                        flx[m, a2, a1, f] = fs[r, m, f]
+                    if mhd:
+                        emf1[a2, a1, f] = fs[r, nvar, f]
+                        emf2[a2, a1, f] = fs[r, nvar + 1, f]
 
 
 cdef inline double _upwind_weight(double mass_flux) noexcept nogil:
@@ -666,7 +743,8 @@ cdef inline double _upwind_weight(double mass_flux) noexcept nogil:
 def corner_emf(const double[:, :, :] va, const double[:, :, :] vb,
                const double[:, :, :] ba, const double[:, :, :] bb,
                const double[:, :, :] ea, const double[:, :, :] eb,
-               const double[:, :, :] fa, const double[:, :, :] fb, double[:, :, :] out):
+               const double[:, :, :] fa, const double[:, :, :] fb, double[:, :, :] out,
+               tuple edges=None):
     """Upwind edge electric field E_c of Gardiner & Stone (2005), eqs 41-51.
 
     All views are in the permuted layout ``[c, b, a]`` where (a, b, c) is a
@@ -676,7 +754,8 @@ def corner_emf(const double[:, :, :] va, const double[:, :, :] vb,
         the cell reference field is E_c = v_b B_a - v_a B_b (E = -v x B).
     ea, fa : (nc, nb, na+1) E_c and the mass flux at the a-faces (from the a sweep).
     eb, fb : (nc, nb+1, na) E_c and the mass flux at the b-faces.
-    out : (nc, nb+1, na+1) E_c at the edges, filled for 1 <= jb < nb, 1 <= ia < na.
+    out : (nc, nb+1, na+1) E_c at the edges, filled for 1 <= jb < nb, 1 <= ia < na,
+        or only for ``edges = (c_lo, c_hi, b_lo, b_hi, a_lo, a_hi)`` (inclusive, within those).
 
     E_edge = (E_a(jb-1) + E_a(jb) + E_b(ia-1) + E_b(ia)) / 4 plus the four
     gradient corrections (dE/db from the a-faces, dE/da from the b-faces)
@@ -684,11 +763,34 @@ def corner_emf(const double[:, :, :] va, const double[:, :, :] vb,
     """
     cdef Py_ssize_t nc = va.shape[0], nb = va.shape[1], na = va.shape[2]
     cdef Py_ssize_t ic, jb, ia
+    cdef Py_ssize_t clo = 0, chi = nc - 1, blo = 1, bhi = nb - 1, alo = 1, ahi = na - 1
+    cdef Py_ssize_t lo[3]
+    cdef Py_ssize_t hi[3]
+    cdef Py_ssize_t idx[3]
+    cdef int order[3]
+    cdef Py_ssize_t x0, x1, x2
+    cdef int o0, o1, o2
     cdef double c00, c01, c10, c11, wgt, de_l2, de_r2, de_l1, de_r1
+    if edges is not None:
+        clo, chi, blo, bhi, alo, ahi = edges
+        if not (0 <= clo and chi < nc and 1 <= blo and bhi < nb and 1 <= alo and ahi < na):
+            raise ValueError(f"edges {edges} outside the block's interior edges")
+    lo[0], lo[1], lo[2] = clo, blo, alo
+    hi[0], hi[1], hi[2] = chi, bhi, ahi
+    # walk the layout's axes from the largest stride to the smallest: the innermost loop
+    # then streams through memory whichever axis the edge is along
+    strides = sorted(range(3), key=lambda d: -abs(va.strides[d]))
+    o0, o1, o2 = strides
     with nogil:
-        for ic in range(nc):
-            for jb in range(1, nb):
-                for ia in range(1, na):
+        for x0 in range(lo[o0], hi[o0] + 1):
+            idx[o0] = x0
+            for x1 in range(lo[o1], hi[o1] + 1):
+                idx[o1] = x1
+                for x2 in range(lo[o2], hi[o2] + 1):
+                    idx[o2] = x2
+                    ic = idx[0]
+                    jb = idx[1]
+                    ia = idx[2]
                     # cell-centred E_c at (jb-1, ia-1), (jb-1, ia), (jb, ia-1), (jb, ia)
                     c00 = vb[ic, jb - 1, ia - 1] * ba[ic, jb - 1, ia - 1] - va[ic, jb - 1, ia - 1] * bb[ic, jb - 1, ia - 1]
                     c01 = vb[ic, jb - 1, ia] * ba[ic, jb - 1, ia] - va[ic, jb - 1, ia] * bb[ic, jb - 1, ia]
@@ -796,11 +898,11 @@ def min_crossing_time(const double[:, :, :, ::1] w, const double[:, :, :, ::1] b
                         if not act[d]:
                             continue
                         if d == 0:
-                            cf = fast_magnetosonic_speed(gamma, w[IDN, k, j, i], w[IEN, k, j, i], b0, b1, b2)
+                            cf = _fast_speed(gamma, w[IDN, k, j, i], w[IEN, k, j, i], b0, b1, b2)
                         elif d == 1:
-                            cf = fast_magnetosonic_speed(gamma, w[IDN, k, j, i], w[IEN, k, j, i], b1, b2, b0)
+                            cf = _fast_speed(gamma, w[IDN, k, j, i], w[IEN, k, j, i], b1, b2, b0)
                         else:
-                            cf = fast_magnetosonic_speed(gamma, w[IDN, k, j, i], w[IEN, k, j, i], b2, b0, b1)
+                            cf = _fast_speed(gamma, w[IDN, k, j, i], w[IEN, k, j, i], b2, b0, b1)
                         dtmin = fmin(dtmin, (dx1[i] if d == 0 else h[d]) / (fabs(w[IM1 + d, k, j, i]) + cf))
     return dtmin
 
@@ -812,4 +914,4 @@ def fast_magnetosonic_speed_array(const double[::1] gamma, const double[::1] rho
     cdef Py_ssize_t i
     with nogil:
         for i in range(out.shape[0]):
-            out[i] = fast_magnetosonic_speed(gamma[i], rho[i], p[i], bn[i], bt1[i], bt2[i])
+            out[i] = _fast_speed(gamma[i], rho[i], p[i], bn[i], bt1[i], bt2[i])
