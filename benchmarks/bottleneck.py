@@ -12,6 +12,13 @@ Usage::
     python benchmarks/bottleneck.py                    # 256, 512, 1024 cells serial; 4096 on 1 and 2 ranks
     python benchmarks/bottleneck.py --cells 512 --ranks 1
     python benchmarks/bottleneck.py --set cr.cfl=0.4   # any parameter override
+    python benchmarks/bottleneck.py --cells 512 --integrators explicit implicit steady
+
+Each resolution is run with every ``--integrators`` value (default: the
+explicit step and the steady-state solver ``cr.integrator = steady``,
+``docs/implicit_cr.md``); "linear solves" counts the Newton linear solves of
+the implicit and steady integrators, "L1rel vs explicit" compares their
+profile with the explicit one of the same row group.
 
 Multi-rank rows launch ``mpiexec -n N`` themselves (``mpiexec`` next to the
 Python executable or on PATH), with ``OMP_NUM_THREADS=1``.  On a shared
@@ -70,7 +77,9 @@ def worker(nx, overrides):
             "cpu": cpu_all, "wall": wall, "t": float(sim.time), "steady": bool(summary["steady_state"]),
             "L1rel": float(np.abs(pc - pa).sum() / pa.sum()),
             "L1mean": float(np.abs(pc - pa).mean()),
-            "plateau": float(pc[far].mean()), "plateau_theory": float(pa[far].mean())}
+            "plateau": float(pc[far].mean()), "plateau_theory": float(pa[far].mean()),
+            "integrator": params["cr.integrator"],
+            "solves": int(getattr(sim.cr, "stats", {}).get("linear_solves", 0)), "pc": pc.tolist()}
 
 
 def _mpiexec():
@@ -95,6 +104,8 @@ def main(argv=None):
     ap.add_argument("--cells", type=int, nargs="*", default=None)
     ap.add_argument("--ranks", type=int, nargs="*", default=None)
     ap.add_argument("--set", action="append", default=[], help="parameter override key=value")
+    ap.add_argument("--integrators", nargs="*", default=["explicit", "steady"],
+                    help="cr.integrator values to compare (explicit, implicit, steady)")
     ap.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.worker:
@@ -106,15 +117,21 @@ def main(argv=None):
         plan = [(n, 1) for n in (256, 512, 1024)] + [(4096, 1), (4096, 2)]
     else:
         plan = [(n, r) for n in a.cells for r in (a.ranks or [1])]
-    print("| cells | ranks | CR sub-steps | CPU [s] | wall [s] | ns/cell/sub-step (CPU) | L1rel "
-          "| downstream plateau (0.2154) | t reached |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| cells | ranks | integrator | CR sub-steps | linear solves | CPU [s] | wall [s] "
+          "| ns/cell/sub-step (CPU) | L1rel | L1rel vs explicit | downstream plateau (0.2154) | t reached |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for nx, ranks in plan:
-        r = measure(nx, ranks, a.set)
-        per = 1e9 * r["cpu"] / (r["cells"] * max(r["substeps"], 1))
-        print(f"| {nx} | {ranks} | {r['substeps']:,} | {r['cpu']:.1f} | {r['wall']:.1f} | {per:.0f} "
-              f"| {r['L1rel']:.2e} | {r['plateau']:.4f} | {r['t']:.0f}{'' if r['steady'] else ' (not steady)'} |",
-              flush=True)
+        ref = None
+        for integ in a.integrators:
+            r = measure(nx, ranks, a.set + [f"cr.integrator={integ}"])
+            pc = np.array(r["pc"])
+            if integ == "explicit":
+                ref = pc
+            vs = f"{np.abs(pc - ref).sum() / ref.sum():.1e}" if ref is not None and integ != "explicit" else "-"
+            per = 1e9 * r["cpu"] / (r["cells"] * max(r["substeps"], 1)) if integ == "explicit" else float("nan")
+            print(f"| {nx} | {ranks} | {integ} | {r['substeps']:,} | {r['solves']:,} | {r['cpu']:.1f} "
+                  f"| {r['wall']:.1f} | {per:.0f} | {r['L1rel']:.2e} | {vs} | {r['plateau']:.4f} "
+                  f"| {r['t']:.0f}{'' if r['steady'] else ' (not steady)'} |", flush=True)
 
 
 if __name__ == "__main__":
