@@ -6,7 +6,7 @@ the Krylov solver (GMRES with the block-local direct solve as preconditioner,
 used whenever a block has a neighbour, here the periodic one in the serial run
 too) sums its dot products over ranks, and the preconditioner differs with the
 cut, so the iterates differ at the level of the solver tolerances
-(``cr.newton_rtol = 1e-12``, GMRES 1e-11).  Tolerance 1e-9 of the peak; a
+(``cr.newton_rtol = 1e-10``, GMRES 1e-11).  Tolerance 1e-8 of the peak; a
 missing halo exchange inside the matrix-free operator or a local (not global)
 dot product gives errors of order 1e-3 or a failure to converge.
 """
@@ -23,7 +23,7 @@ from crplugin.simulation import Simulation, make_parameters
 from crplugin.state import IEC
 
 OVERRIDES = ["mesh.nx=64", "mesh.ny=1", "cr.integrator=implicit", "cr.max_subcycles=100",
-             "cr.newton_rtol=1e-12", "time.tlim=0.25", "output.progress=false", "output.dt=0"]
+             "cr.newton_rtol=1e-10", "time.tlim=0.25", "output.progress=false", "output.dt=0"]
 
 
 def _energy(comm, outdir):
@@ -44,7 +44,7 @@ def test_implicit_diffusion_two_ranks_equals_serial(tmp_path_factory):
         if comm.rank == 0:
             ser = _energy(MPI.COMM_SELF, out + "/ser")
             err = float(np.abs(par - ser).max() / np.abs(ser).max())
-            ok, msg = err < 1e-9, f"max difference {err:.2e} of the peak"
+            ok, msg = err < 1e-8, f"max difference {err:.2e} of the peak"
         ok, msg = comm.bcast((ok, msg))
     except Exception:
         traceback.print_exc()
