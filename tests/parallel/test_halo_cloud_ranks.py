@@ -15,16 +15,12 @@ to the last bit; a decomposition bug (the user boundary applied on an
 interior side, a stale ghost layer) gives O(1e-3) differences within a few
 cycles.
 """
-import sys
-import traceback
-
 import numpy as np
 import pytest
 from mpi4py import MPI
 from pytest_mpi import parallel_assert
 
-from crplugin import problems
-from crplugin.simulation import Simulation, make_parameters
+from helpers.ranks import compare_layouts, run_problem
 
 RTOL = 1e-12
 CYCLES = 30
@@ -33,64 +29,23 @@ SETUP = ["mesh.nx=32", "mesh.ny=16", "problem.t_ramp=0.2", "problem.cloud_x=0.15
 LAYOUTS = {2: [(2, 1, 1), (1, 2, 1)], 4: [(4, 1, 1), (2, 2, 1), (1, 4, 1)]}
 
 
-def _or_abort(fn, *args):
-    """Run ``fn``; on an exception print it and abort every rank (no hang in a collective)."""
-    try:
-        return fn(*args)
-    except Exception:
-        traceback.print_exc()
-        sys.stderr.flush()
-        MPI.COMM_WORLD.Abort(1)
-
-
 def run_small(dims=None, comm=None):
-    hc = problems.load("halo_cloud")
-    over = list(SETUP)
-    if dims is not None:
-        over += [f"mesh.ranks_{a}={d}" for a, d in zip("xyz", dims)]
-    params = make_parameters(hc, problems.input_file("halo_cloud"), over)
-    sim = Simulation(params, hc, comm=comm)
-    while sim.cycle < CYCLES:
-        sim.step(sim.timestep())
-    fields = sim.output_fields()
-    names = sorted(fields)
-    return names, np.stack([np.asarray(fields[n][0], dtype=float) for n in names]), sim
+    return run_problem("halo_cloud", SETUP, CYCLES, dims, comm)
 
 
-def check_layouts():
-    world = MPI.COMM_WORLD
-    failures, identical = [], []
-    ref = _or_abort(run_small, None, MPI.COMM_SELF) if world.rank == 0 else None
-    if world.rank == 0:
-        # the run must exercise the physics, or equality proves little
-        names, fields, _ = ref
-        pa = fields[names.index("pa_heating")]
-        pc = fields[names.index("cr_energy_density")]
-        i_cloud = int(0.15 * pc.shape[-1])       # the column of the cloud centre (x = 0.15 of 1 kpc)
-        if not (pa.max() > 0 and pc[:, :, i_cloud].max() > 100 * pc.min()):
-            failures.append("the reference run has no PA heating or no CRs reaching the cloud")
-    for dims in LAYOUTS[world.size]:
-        names, local, sim = _or_abort(run_small, dims)
-        full = sim.decomp.gather_blocks(local)
-        if sim.decomp.dims != dims:
-            failures.append(f"asked for blocks {dims}, got {sim.decomp.dims}")
-        if world.rank == 0:
-            rnames, rfields, rsim = ref
-            if names != rnames or sim.time != rsim.time:
-                failures.append(f"{dims}: fields or time differ ({sim.time!r} vs {rsim.time!r})")
-                continue
-            for n, a, b in zip(names, full, rfields):
-                scale = np.abs(b).max()
-                rel = np.abs(a - b).max() / scale if scale > 0 else np.abs(a - b).max()
-                if not rel <= RTOL:
-                    failures.append(f"blocks {dims}, {n}: max relative difference {rel:.3e}")
-            identical.append(bool(np.array_equal(full, rfields)))
-    return failures, identical
+def _exercised(names, fields):
+    """PA heating acts and the CRs reach the cloud."""
+    pa = fields[names.index("pa_heating")]
+    pc = fields[names.index("cr_energy_density")]
+    i_cloud = int(0.15 * pc.shape[-1])       # the column of the cloud centre (x = 0.15 of 1 kpc)
+    if not (pa.max() > 0 and pc[:, :, i_cloud].max() > 100 * pc.min()):
+        return "the reference run has no PA heating or no CRs reaching the cloud"
+    return None
 
 
 @pytest.mark.parallel([2, 4])
 def test_halo_cloud_decomposed_equals_serial():
-    failures, identical = check_layouts()
+    failures, identical = compare_layouts(run_small, LAYOUTS[MPI.COMM_WORLD.size], RTOL, _exercised)
     failures = MPI.COMM_WORLD.bcast(failures, root=0)
     parallel_assert(not failures, "; ".join(failures[:6]))
     if MPI.COMM_WORLD.rank == 0:

@@ -9,7 +9,6 @@ field reset at a rank boundary) would differ in the last bits within a few
 cycles, so the test asks for identical arrays.
 """
 import sys
-import traceback
 
 import numpy as np
 import pytest
@@ -18,6 +17,7 @@ from pytest_mpi import parallel_assert
 
 from crplugin.simulation import Simulation, make_parameters
 from crplugin.state import IDN, IEN, IM1, IM2
+from helpers.ranks import or_abort
 
 # a problem module in one file: a pressure bump and a swirl in a radial-field atmosphere
 NAME = "spherical_bump"
@@ -53,22 +53,13 @@ def _run(eos, comm):
     return np.concatenate([sim.state.u[act], sim.state.bcc[act]]), sim
 
 
-def _or_abort(fn, *args):
-    try:
-        return fn(*args)
-    except Exception:
-        traceback.print_exc()
-        sys.stderr.flush()
-        MPI.COMM_WORLD.Abort(1)
-
-
 @pytest.mark.parallel([2, 4])
 def test_spherical_log_grid_decomposed_equals_serial():
     world = MPI.COMM_WORLD
     failures = []
     for eos in ("adiabatic", "isothermal"):
-        ref = _or_abort(_run, eos, MPI.COMM_SELF)[0] if world.rank == 0 else None
-        local, sim = _or_abort(_run, eos, None)
+        ref = or_abort(_run, eos, MPI.COMM_SELF)[0] if world.rank == 0 else None
+        local, sim = or_abort(_run, eos, None)
         full = sim.decomp.gather_blocks(local)
         if world.rank == 0:
             moved = np.abs(ref[IM1]).max()

@@ -24,7 +24,6 @@ rank aborts the communicator (printing the traceback) instead of leaving the
 other ranks waiting in the next halo exchange.
 """
 import sys
-import traceback
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +35,7 @@ from crplugin.simulation import Simulation, make_parameters
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from helpers import blob  # noqa: E402
+from helpers.ranks import or_abort  # noqa: E402
 
 RTOL = 1e-12
 CYCLES = {2: 20, 3: 8}  # a few tens of MHD cycles (each with ~14 CR sub-cycles) in 2D; fewer in 3D for time
@@ -52,16 +52,6 @@ LAYOUTS = {
         "2d-outflow-x": [(4, 1, 1), (2, 2, 1)],
         "3d-periodic": [(1, 2, 2), (2, 1, 2)]},
 }
-
-
-def _or_abort(fn, *args):
-    """Run ``fn``; on an exception print it and abort every rank (no hang in a collective)."""
-    try:
-        return fn(*args)
-    except Exception:
-        traceback.print_exc()
-        sys.stderr.flush()
-        MPI.COMM_WORLD.Abort(1)
 
 
 def run_blob(case, dims=None, comm=None):
@@ -99,9 +89,9 @@ def check_all_layouts():
     size, rank = world.size, world.rank
     failures, identical = [], []
     for case, layouts in LAYOUTS[size].items():
-        ref = _or_abort(run_blob, case, None, MPI.COMM_SELF) if rank == 0 else None
+        ref = or_abort(run_blob, case, None, MPI.COMM_SELF) if rank == 0 else None
         for dims in layouts:
-            names, local, sim = _or_abort(run_blob, case, dims)
+            names, local, sim = or_abort(run_blob, case, dims)
             ok_dims = sim.decomp.dims == dims
             full = sim.decomp.gather_blocks(local)
             if not ok_dims:
