@@ -23,6 +23,7 @@ source) are in ``crplugin.kernels.cr_step``, which runs a whole CR step.
 from libc.math cimport sqrt, fabs, exp, tanh, INFINITY
 
 from crplugin.kernels._map cimport map3, map5
+from crplugin.kernels.heating cimport streaming_heating_regularised
 
 # ---------------------------------------------------------------------------
 # pointwise kernels (exported through the C API)
@@ -83,8 +84,10 @@ cdef double cr_streaming_heating(double v_st, double h_c, double pc, double b_gr
     # Streaming heating of the gas, H = -v_s . grad P_c = v_st tanh(x) b.grad P_c >= 0,
     # x = h_c b.grad P_c / P_c (Zweibel 2021 eq 38, |v_A . grad P_c|, with the regularised
     # sign of the transport): the energy the CR step actually hands to the gas.  This is
-    # the one definition used by the solver, the source terms, the outputs and yt.
-    return v_st * b_grad_pc * cr_streaming_sign(h_c, pc, b_grad_pc)
+    # the one definition used by the solver, the source terms, the outputs and yt.  The
+    # formula itself is the public closure's (heating.h, crp_streaming_heating_regularised)
+    # with the gradient scale g_0 = P_c / h_c; P_c <= 0 gives the exact sign, |v_st g|.
+    return streaming_heating_regularised(v_st, b_grad_pc, pc / h_c if pc > 0.0 else 0.0)
 
 
 cdef void cr_unit_vector(double b1, double b2, double b3, double* out) noexcept nogil:
