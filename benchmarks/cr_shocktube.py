@@ -15,7 +15,7 @@ import numpy as np
 from crplugin import problems
 from crplugin.simulation import Simulation, make_parameters
 from crplugin.problems import _cr_riemann
-from crplugin.problems.shock_tube import CR_STRONG, cr_errors
+from crplugin.problems.shock_tube import CR_STRONG, cr_errors, odd_even
 
 # default states: waves within |xi| < 2.6, v_max = 50; strong: |xi| < 600 -> same box at t/233
 SETUPS = {
@@ -61,18 +61,6 @@ def main():
         osc = odd_even(xi, got["pc"], sol)
         print(f"| {n} | {e['L1rel_rho']:.2e} | {e['L1rel_pc']:.2e} | {100 * e['pc_plateau']:+.2f} % | "
               f"{100 * e['rho_plateau']:+.2f} % | {osc:.1e} | {cpu:.1f} | {1e6 * cpu / (n * nsub):.3f} |", flush=True)
-
-
-def odd_even(xi, q, sol):
-    """Amplitude of an odd-even mode of ``q`` between the left rarefaction tail and the
-    contact (middle 80 %), relative to the left star P_c: the third difference
-    (q[i-1] - 3 q[i] + 3 q[i+1] - q[i+2]) / 8 is exactly A for q = A (-1)^i, and
-    ~ dx^3 |d3q/dx3| / 8 for a smooth profile."""
-    tail, c = sol.waves["left_tail"], sol.waves["contact"]
-    sel = np.where((xi > tail + 0.1 * (c - tail)) & (xi < c - 0.1 * (c - tail)))[0]
-    sel = sel[(sel > 0) & (sel < len(q) - 2)]
-    d3 = np.abs(q[sel - 1] - 3 * q[sel] + 3 * q[sel + 1] - q[sel + 2]) / 8
-    return float(d3.max() / sol.star["left"][2]) if len(sel) else 0.0
 
 
 if __name__ == "__main__":

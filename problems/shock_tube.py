@@ -197,6 +197,18 @@ def cr_errors(xi, got, sol):
     return out
 
 
+def odd_even(xi, q, sol):
+    """Amplitude of an odd-even mode of ``q`` between the left rarefaction tail and the
+    contact (middle 80 %), relative to the left star P_c: the third difference
+    (q[i-1] - 3 q[i] + 3 q[i+1] - q[i+2]) / 8 is exactly A for q = A (-1)^i, and
+    ~ dx^3 |d3q/dx3| / 8 for a smooth profile."""
+    tail, c = sol.waves["left_tail"], sol.waves["contact"]
+    sel = np.where((xi > tail + 0.1 * (c - tail)) & (xi < c - 0.1 * (c - tail)))[0]
+    sel = sel[(sel > 0) & (sel < len(q) - 2)]
+    d3 = np.abs(q[sel - 1] - 3 * q[sel] + 3 * q[sel + 1] - q[sel + 2]) / 8
+    return float(d3.max() / sol.star["left"][2]) if len(sel) else 0.0
+
+
 def analyse(outdir, params):
     """Errors against the exact solution (sod, cr) or the published plateaus (brio_wu); a figure."""
     import matplotlib

@@ -113,23 +113,25 @@ def test_restart_serial_bit_for_bit(tmp_path):
     assert not errors, "\n".join(errors)
 
 
-@pytest.mark.parallel(2)
-def test_restart_two_ranks_bit_for_bit():
+def _on_all_ranks(check, **kw):
+    """``check(folder, comm, **kw)`` on every rank in one shared temporary folder; the
+    errors asserted on all ranks (an exception on one rank aborts instead of hanging)."""
     from mpi4py import MPI
     from pytest_mpi import parallel_assert
+
+    from helpers.ranks import or_abort
     comm = MPI.COMM_WORLD
     tmp = comm.bcast(tempfile.mkdtemp(prefix="crp-restart-") if comm.rank == 0 else None)
-    try:
-        errors = check_restart(tmp, comm)
-    except Exception as exc:  # one rank failing must not leave the other in a collective
-        import traceback
-        traceback.print_exc()
-        comm.Abort(1)
-        raise exc
+    errors = or_abort(lambda: check(tmp, comm, **kw))
     parallel_assert(not errors, "\n".join(errors))
     comm.Barrier()
     if comm.rank == 0:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.mark.parallel(2)
+def test_restart_two_ranks_bit_for_bit():
+    _on_all_ranks(check_restart)
 
 
 # 32 cells, streaming only; outputs every 20, checkpoints every 50 (t = 60, 100, 160, 200, ...),
@@ -197,18 +199,4 @@ def test_restart_schedule_and_steady_state_serial(tmp_path):
 
 @pytest.mark.parallel(2)
 def test_restart_schedule_and_steady_state_two_ranks():
-    from mpi4py import MPI
-    from pytest_mpi import parallel_assert
-    comm = MPI.COMM_WORLD
-    tmp = comm.bcast(tempfile.mkdtemp(prefix="crp-restart-") if comm.rank == 0 else None)
-    try:
-        errors = check_schedule_and_steady_state(tmp, comm, numbers=(0,))  # the harder case only
-    except Exception as exc:  # one rank failing must not leave the other in a collective
-        import traceback
-        traceback.print_exc()
-        comm.Abort(1)
-        raise exc
-    parallel_assert(not errors, "\n".join(errors))
-    comm.Barrier()
-    if comm.rank == 0:
-        shutil.rmtree(tmp, ignore_errors=True)
+    _on_all_ranks(check_schedule_and_steady_state, numbers=(0,))  # the harder case only
