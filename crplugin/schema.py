@@ -68,6 +68,18 @@ GENERAL = {
                                         "P_c^(1/gamma_c) advected with the gas; needs exchange, adiabatic gas)"),
         "shock_jump": Param(0.01, "shock detector: relative total-pressure difference across a converging "
                                  "cell above which it is a shock", positive=True),
+        "integrator": Param("explicit", "CR time integration: explicit (sub-cycled at V_m), implicit "
+                                        "(backward Euler over each MHD step, at most max_subcycles explicit "
+                                        "steps long; adaptive sub-steps where Newton fails), steady (steady CR profile on the frozen gas, "
+                                        "pseudo-transient continuation); docs/implicit_cr.md",
+                            choices=("explicit", "implicit", "steady")),
+        "newton_rtol": Param(1e-9, "implicit: Newton tolerance on the RMS backward-Euler residual, "
+                                   "each variable scaled by its largest magnitude", positive=True),
+        "newton_max_iter": Param(30, "implicit: Newton iterations per step at most (steady: x 100 "
+                                     "pseudo steps)", positive=True),
+        "steady_rtol": Param(1e-5, "steady: stop when max|dE_c/dt| / max E_c, in units of the light-crossing "
+                                    "time L/V_m of the domain, is below this (bottleneck: 1e-6 per unit time, "
+                                    "the explicit run's time.steady_tol)", positive=True),
     },
     "units": {
         "length": Param(1.0, "code length unit [cm]", positive=True),

@@ -98,11 +98,8 @@ class Simulation:
                                  iso_sound_speed=p["mhd.iso_sound_speed"])
         self.cr = None
         if self.cr_on:
-            from crplugin.solver.cr import CRIntegrator
-            self.cr = CRIntegrator(self.block, v_m=p["cr.v_max"], gamma_c=p["cr.gamma_c"],
-                                   exchange=p["cr.exchange"],
-                                   cfl=p["cr.cfl"] or None, stream_scale=p["cr.stream_scale"] or None,
-                                   gamma_gas=p["mhd.gamma"])
+            from crplugin.solver.cr_implicit import make_cr_integrator
+            self.cr = make_cr_integrator(self.block, p, self.decomp)
         self.shock_rule = None
         if self.cr_scalar:
             from crplugin.solver.cr_shock import ShockRule

@@ -210,7 +210,7 @@ cdef class CRStep:
     cdef Py_ssize_t n[3]
     cdef double v_m, gamma_c, h_c, gamma_gas, dx2, dx3
     cdef double[::1] dx1, gcoef1, area1, vol1
-    cdef double[:, :, :, ::1] grad, asig, cr0, flux1, flux2, flux3, d_fc, vel
+    cdef double[:, :, :, ::1] grad, asig, cr0, flux1, flux2, flux3, d_fc, vel, zero4
     cdef double[:, :, ::1] gpar, s_par, s_perp, vs_par, us_par, d_ec
     cdef object _arrays     # keeps the numpy owners alive
 
@@ -240,7 +240,8 @@ cdef class CRStep:
             cr0=np.zeros((4,) + tuple(shape)), d_fc=np.zeros((3,) + tuple(shape)),
             vel=np.zeros((3,) + tuple(shape)),
             gpar=np.zeros(shape), s_par=np.zeros(shape), s_perp=np.zeros(shape),
-            vs_par=np.zeros(shape), us_par=np.zeros(shape), d_ec=np.zeros(shape))
+            vs_par=np.zeros(shape), us_par=np.zeros(shape), d_ec=np.zeros(shape),
+            zero4=np.zeros((4,) + tuple(shape)))
         for a, name in enumerate(("flux1", "flux2", "flux3")):
             fs = list(shape)
             fs[2 - a] += 1
@@ -251,6 +252,14 @@ cdef class CRStep:
         self.gpar, self.s_par, self.s_perp = arrays["gpar"], arrays["s_par"], arrays["s_perp"]
         self.vs_par, self.us_par, self.d_ec = arrays["vs_par"], arrays["us_par"], arrays["d_ec"]
         self.flux1, self.flux2, self.flux3 = arrays["flux1"], arrays["flux2"], arrays["flux3"]
+        self.zero4 = arrays["zero4"]
+
+    def allocate_jacobian(self):
+        """Work arrays of :meth:`jacobian` (allocated by the implicit integrators only)."""
+        shape = self._arrays["gpar"].shape
+        for name in ("jac_r0", "jac_rp", "jac_cp"):
+            self._arrays[name] = np.zeros((4,) + tuple(shape))
+        self._arrays["jac_eps"] = np.zeros(shape)
 
     @property
     def work(self):
@@ -669,3 +678,441 @@ cdef class CRStep:
         with nogil:
             _gradient(cr, bhat, self.gcoef1, c2, c3, self.act1, self.act2, self.act3,
                       self.g_k0, self.g_k1, self.g_j0, self.g_j1, self.g_i0, self.g_i1, self.grad, self.gpar)
+
+    # ------------------------------------------------------------------
+    # the same operator as a rate, for the implicit integrators (crplugin.solver.cr_implicit)
+    cdef void _source_rate(self, const double[:, :, :, ::1] cr, const double[:, :, :, ::1] bhat,
+                           double s_min, double[:, :, :, ::1] out) noexcept nogil:
+        # out += S(U) (JO18 eqs 7-8 right-hand sides) on the active cells:
+        #   S_E = -(v + v_s) . sigma . R,  S_F = -V_m^2 sigma . R,  R = F_c - (v + u_s) gamma_c E_c,
+        # sigma_a = 1/s_a, s floored at s_min (a finite, very stiff relaxation for kappa = 0).
+        cdef Py_ssize_t k, j, i
+        cdef double vm2 = self.v_m * self.v_m, gc = self.gamma_c
+        cdef double b1, b2, b3, v1, v2, v3, f1, f2, f3, e0
+        cdef double vpar, fpar, rpar, sp, so, wpar, upar, vp1, vp2, vp3, rp1, rp2, rp3
+        for k in range(self.c_k0, self.c_k1):
+            for j in range(self.c_j0, self.c_j1):
+                for i in range(self.c_i0, self.c_i1):
+                    e0 = cr[0, k, j, i]
+                    f1 = cr[1, k, j, i]
+                    f2 = cr[2, k, j, i]
+                    f3 = cr[3, k, j, i]
+                    b1 = bhat[0, k, j, i]
+                    b2 = bhat[1, k, j, i]
+                    b3 = bhat[2, k, j, i]
+                    v1 = self.vel[0, k, j, i]
+                    v2 = self.vel[1, k, j, i]
+                    v3 = self.vel[2, k, j, i]
+                    sp = self.s_par[k, j, i]
+                    so = self.s_perp[k, j, i]
+                    if sp < s_min:
+                        sp = s_min
+                    if so < s_min:
+                        so = s_min
+                    vpar = v1 * b1 + v2 * b2 + v3 * b3
+                    fpar = f1 * b1 + f2 * b2 + f3 * b3
+                    vp1 = v1 - vpar * b1
+                    vp2 = v2 - vpar * b2
+                    vp3 = v3 - vpar * b3
+                    upar = vpar + self.us_par[k, j, i]
+                    wpar = vpar + self.vs_par[k, j, i]
+                    rpar = (fpar - gc * upar * e0) / sp          # s = inf -> 0
+                    rp1 = (f1 - fpar * b1 - gc * vp1 * e0) / so
+                    rp2 = (f2 - fpar * b2 - gc * vp2 * e0) / so
+                    rp3 = (f3 - fpar * b3 - gc * vp3 * e0) / so
+                    out[0, k, j, i] -= wpar * rpar + vp1 * rp1 + vp2 * rp2 + vp3 * rp3
+                    out[1, k, j, i] -= vm2 * (rpar * b1 + rp1)
+                    out[2, k, j, i] -= vm2 * (rpar * b2 + rp2)
+                    out[3, k, j, i] -= vm2 * (rpar * b3 + rp3)
+
+    cdef void _rate(self, const double[:, :, :, ::1] cr, const double[:, :, :, ::1] u,
+                    const double[:, :, ::1] emag, const double[:, :, :, ::1] bhat,
+                    double[:, :, ::1] kappa_par, double[:, :, ::1] kappa_perp,
+                    const double[:, :, ::1] stream_speed, const double[:, :, ::1] stream_vpar,
+                    int extrinsic, CoefficientKernel ckern, int frozen, int source_only, double s_min,
+                    double[:, :, :, ::1] out) noexcept nogil:
+        # out = L(U) = -div F_HLL(U) + S(U) on the active cells (ghosts of cr filled).
+        # frozen: keep the opacities, streaming velocity and signal speeds of the last
+        # unfrozen call (the operator the Newton iterations linearise).
+        cdef double c2 = (self.gamma_c - 1.0) / (2.0 * self.dx2)
+        cdef double c3 = (self.gamma_c - 1.0) / (2.0 * self.dx3)
+        cdef Py_ssize_t v, k, j, i
+        if not frozen:
+            _gradient(cr, bhat, self.gcoef1, c2, c3, self.act1, self.act2, self.act3,
+                      self.g_k0, self.g_k1, self.g_j0, self.g_j1, self.g_i0, self.g_i1, self.grad, self.gpar)
+            if ckern is not None:
+                ckern.update(cr, self.gpar, self.g_k0, self.g_k1, self.g_j0, self.g_j1, self.g_i0,
+                             self.g_i1, kappa_par, kappa_perp)
+            self._opacity(cr, u, emag, bhat, kappa_par, kappa_perp, stream_speed, stream_vpar, extrinsic)
+        if source_only:
+            for v in range(4):
+                for k in range(self.c_k0, self.c_k1):
+                    for j in range(self.c_j0, self.c_j1):
+                        for i in range(self.c_i0, self.c_i1):
+                            out[v, k, j, i] = 0.0
+        else:
+            self._transport(self.zero4, cr, 1.0, out)
+        self._source_rate(cr, bhat, s_min, out)
+
+    cdef void _fill_physical(self, double[:, :, :, ::1] cr, const int[:, ::1] bc,
+                             const unsigned char[:, :, ::1] hold_cr,
+                             const double[:, :, :, ::1] cr_held) noexcept nogil:
+        # the physical, non-periodic sides only: shared and periodic ghosts keep their values
+        cdef int axis, side, kind
+        for axis in range(3):
+            if bc[axis, 0] == BC_NONE:
+                continue
+            for side in range(2):
+                kind = bc[axis, side]
+                if kind == BC_REMOTE or kind == BC_PERIODIC:
+                    continue
+                self._fill_side(cr, 1, axis, side, kind, cr_held, hold_cr[axis, side], 1)
+
+    def set_velocity(self, const double[:, :, :, ::1] u):
+        """``work["vel"] = u[IM]/u[IDN]`` (the implicit integrators freeze it for a step)."""
+        with nogil:
+            self._velocity(u)
+
+    def fill(self, double[:, :, :, ::1] cr, double[:, :, :, ::1] u, int with_gas,
+             const int[:, ::1] bc, const unsigned char[:, :, ::1] hold_cr,
+             const unsigned char[:, :, ::1] hold_u,
+             const double[:, :, :, ::1] cr_held, const double[:, :, :, ::1] u_held, object halo):
+        """Fill the ghosts of ``cr`` (and of ``u`` if ``with_gas``) as one sub-step does."""
+        self._fill(cr, u, with_gas, bc, hold_cr, hold_u, cr_held, u_held, halo)
+
+    def rate(self, const double[:, :, :, ::1] cr, const double[:, :, :, ::1] u,
+             const double[:, :, ::1] emag, const double[:, :, :, ::1] bhat,
+             double[:, :, ::1] kappa_par, double[:, :, ::1] kappa_perp,
+             const double[:, :, ::1] stream_speed, const double[:, :, ::1] stream_vpar, int extrinsic,
+             CoefficientKernel ckern, int frozen, int source_only, double s_min,
+             double[:, :, :, ::1] out):
+        """``out = L(U) = -div F_HLL + S`` on the active cells, the spatial operator of
+        :meth:`run` (ghosts of ``cr`` filled, ``work["vel"]`` set).  ``frozen`` keeps the
+        opacities and signal speeds of the last call; ``source_only`` gives ``S`` alone;
+        inverse opacities are floored at ``s_min``."""
+        with nogil:
+            self._rate(cr, u, emag, bhat, kappa_par, kappa_perp, stream_speed, stream_vpar, extrinsic,
+                       ckern, frozen, source_only, s_min, out)
+
+    def jacobian(self, const double[:, :, :, ::1] cr, const double[:, :, :, ::1] u,
+                 const double[:, :, ::1] emag, const double[:, :, :, ::1] bhat,
+                 double[:, :, ::1] kappa_par, double[:, :, ::1] kappa_perp,
+                 const double[:, :, ::1] stream_speed, const double[:, :, ::1] stream_vpar, int extrinsic,
+                 double s_min, const int[:, ::1] bc, const unsigned char[:, :, ::1] hold_cr,
+                 const double[:, :, :, ::1] cr_held, const double[::1] scale, double fd_rel,
+                 double[:, ::1] band, Py_ssize_t ku,
+                 long[::1] rows, long[::1] cols, double[::1] vals):
+        """Jacobian ``dL/dU`` of the frozen operator (opacities, signal speeds and velocity of
+        the last unfrozen :meth:`rate`) by coloured finite differences.
+
+        With frozen opacities the residual of a cell depends on the cells at most
+        ``NCOLOR_HALF = 2`` away along each axis (PLM + HLL) and on no diagonal
+        neighbour, so cells ``NCOLOR = 5`` apart along every active axis are perturbed
+        together: ``4 * 5**ndim`` rate evaluations.  The perturbation of ``U_v`` in a
+        cell is ``fd_rel * max(|U_v|, scale[v])`` (``|F_v| + V_m |E_c|`` for the flux).  Physical, non-periodic ghosts are
+        refilled after each perturbation; periodic and shared ghosts keep their
+        values (those couplings are left to the Krylov solver).
+
+        Unknowns are interleaved, ``4 * cell + var`` with ``cell`` the C-order index
+        of the active cells.  ``ku >= 0``: LAPACK band storage ``band[ku + r - c, c]``
+        (1D, ``ku = kl``); ``ku < 0``: COO triplets, returns their number.
+        """
+        cdef Py_ssize_t NC = 5, H = 2
+        cdef Py_ssize_t c1, c2, c3, var, w, k, j, i, d, ax, m = 0
+        cdef Py_ssize_t pk = 0, pj = 0, pi = 0
+        cdef Py_ssize_t n1 = self.n[0], n2 = self.n[1], n3 = self.n[2]
+        cdef Py_ssize_t k0 = self.c_k0, j0 = self.c_j0, i0 = self.c_i0
+        cdef Py_ssize_t r_un, p_un, nc1 = NC if self.act1 else 1
+        cdef Py_ssize_t nc2 = NC if self.act2 else 1, nc3 = NC if self.act3 else 1
+        cdef double eps, inv
+        cdef int hit
+        cdef double[:, :, :, ::1] r0 = self._arrays["jac_r0"]
+        cdef double[:, :, :, ::1] rp = self._arrays["jac_rp"]
+        cdef double[:, :, :, ::1] cp = self._arrays["jac_cp"]
+        cdef double[:, :, ::1] epsa = self._arrays["jac_eps"]
+        cdef CoefficientKernel nok = None
+        with nogil:
+            self._rate(cr, u, emag, bhat, kappa_par, kappa_perp, stream_speed, stream_vpar, extrinsic,
+                       nok, 1, 0, s_min, r0)
+            for c3 in range(nc3):
+                for c2 in range(nc2):
+                    for c1 in range(nc1):
+                        for var in range(4):
+                            _copy4(cr, cp)
+                            for k in range(self.c_k0, self.c_k1):
+                                for j in range(self.c_j0, self.c_j1):
+                                    for i in range(self.c_i0, self.c_i1):
+                                        epsa[k, j, i] = 0.0
+                                        if (self.act1 and (i - i0) % NC != c1) or \
+                                           (self.act2 and (j - j0) % NC != c2) or \
+                                           (self.act3 and (k - k0) % NC != c3):
+                                            continue
+                                        # relative to U_v, and for F_c also to the free-streaming
+                                        # flux V_m E_c (F_c = 0 must not give a vanishing step)
+                                        eps = fabs(cr[var, k, j, i])
+                                        if var > 0:
+                                            eps = eps + self.v_m * fabs(cr[0, k, j, i])
+                                        if eps < scale[var]:
+                                            eps = scale[var]
+                                        eps = eps * fd_rel
+                                        cp[var, k, j, i] = cr[var, k, j, i] + eps
+                                        epsa[k, j, i] = cp[var, k, j, i] - cr[var, k, j, i]
+                            self._fill_physical(cp, bc, hold_cr, cr_held)
+                            self._rate(cp, u, emag, bhat, kappa_par, kappa_perp, stream_speed, stream_vpar,
+                                       extrinsic, nok, 1, 0, s_min, rp)
+                            # each active cell: the one perturbed cell within its cross stencil
+                            for k in range(self.c_k0, self.c_k1):
+                                for j in range(self.c_j0, self.c_j1):
+                                    for i in range(self.c_i0, self.c_i1):
+                                        hit = 0
+                                        for ax in range(3):
+                                            if hit:
+                                                break
+                                            if (ax == 0 and not self.act1) or (ax == 1 and not self.act2) \
+                                                    or (ax == 2 and not self.act3):
+                                                continue
+                                            for d in range(-H, H + 1):
+                                                pk, pj, pi = k, j, i
+                                                if ax == 0:
+                                                    pi = i + d
+                                                    if pi < self.c_i0 or pi >= self.c_i1:
+                                                        continue
+                                                elif ax == 1:
+                                                    pj = j + d
+                                                    if pj < self.c_j0 or pj >= self.c_j1:
+                                                        continue
+                                                else:
+                                                    pk = k + d
+                                                    if pk < self.c_k0 or pk >= self.c_k1:
+                                                        continue
+                                                if epsa[pk, pj, pi] != 0.0:
+                                                    hit = 1
+                                                    break
+                                        if not hit:
+                                            continue
+                                        inv = 1.0 / epsa[pk, pj, pi]
+                                        r_un = 4 * (((k - k0) * n2 + (j - j0)) * n1 + (i - i0))
+                                        p_un = 4 * (((pk - k0) * n2 + (pj - j0)) * n1 + (pi - i0)) + var
+                                        for w in range(4):
+                                            if ku >= 0:
+                                                band[ku + r_un + w - p_un, p_un] = (rp[w, k, j, i] - r0[w, k, j, i]) * inv
+                                            else:
+                                                rows[m] = r_un + w
+                                                cols[m] = p_un
+                                                vals[m] = (rp[w, k, j, i] - r0[w, k, j, i]) * inv
+                                                m = m + 1
+        return m
+
+    cdef inline int _ghost_source(self, const int[:, ::1] bc, const unsigned char[:, :, ::1] hold_cr,
+                                  int axis, Py_ssize_t c, int var, Py_ssize_t* src, double* fac) noexcept nogil:
+        # An index c along axis: the active index it equals (src) and d(U_var at c)/d(U_var at src)
+        # (fac).  Active: itself, 1.  Ghosts: zero-gradient copies of the edge cell (outflow,
+        # cr_outflow, the free variables of hold), mirrors with the normal flux reversed
+        # (reflecting); periodic, shared and held ghosts are constant here (returns 0).
+        cdef Py_ssize_t ng = self.ng[axis], nn = self.n[axis]
+        cdef int side, kind
+        if c >= ng and c < ng + nn:
+            src[0] = c
+            fac[0] = 1.0
+            return 1
+        side = 0 if c < ng else 1
+        kind = bc[axis, side]
+        if kind == BC_OUTFLOW or kind == BC_CR_OUTFLOW or (kind == BC_HOLD and not hold_cr[axis, side, var]):
+            src[0] = ng if side == 0 else ng + nn - 1
+            fac[0] = 1.0
+            return 1
+        if kind == BC_REFLECTING:
+            src[0] = 2 * ng - 1 - c if side == 0 else 2 * (ng + nn) - 1 - c
+            fac[0] = -1.0 if var == 1 + axis else 1.0
+            return 1
+        return 0
+
+    cdef inline Py_ssize_t _emit(self, Py_ssize_t row, Py_ssize_t col, double val, double[:, ::1] band,
+                                 Py_ssize_t ku, long[::1] rows, long[::1] cols, double[::1] vals,
+                                 Py_ssize_t m) noexcept nogil:
+        if ku >= 0:
+            band[ku + row - col, col] += val
+            return m
+        rows[m] = row
+        cols[m] = col
+        vals[m] = val
+        return m + 1
+
+    def jacobian_analytic(self, const double[:, :, :, ::1] cr, const double[:, :, :, ::1] bhat,
+                          double s_min, const int[:, ::1] bc, const unsigned char[:, :, ::1] hold_cr,
+                          double[:, ::1] band, Py_ssize_t ku,
+                          long[::1] rows, long[::1] cols, double[::1] vals):
+        """The Jacobian of :meth:`jacobian`, written out: ``dL/dU`` of the frozen operator
+        (opacities, signal speeds, velocity of the last unfrozen :meth:`rate`; ghosts of
+        ``cr`` filled), same storage, about 20x cheaper than the coloured differences.
+
+        Face flux: PLM with the van Leer limiter ``phi(a, b) = 2ab/(a+b)`` (``ab > 0``,
+        ``dphi/da = 2b^2/(a+b)^2``) and the HLL flux, linear in the reconstructed states
+        for frozen signal speeds; ghosts enter through :meth:`_ghost_source`.  Source:
+        JO18 eqs 7-8 right-hand sides, linear in the cell's U for frozen opacities.
+        """
+        cdef Py_ssize_t k, j, i, a, nn, t, c, src, m = 0, row, col, cell
+        cdef Py_ssize_t idx, lo, hi, pos[3]
+        cdef Py_ssize_t n1 = self.n[0], n2 = self.n[1]
+        cdef double cmax = self.v_m * sqrt(self.gamma_c - 1.0)
+        cdef double vm2p = self.v_m * self.v_m * (self.gamma_c - 1.0), vm2 = self.v_m * self.v_m
+        cdef double gc = self.gamma_c
+        cdef double q[4]
+        cdef double dul[4]      # d ul / d q[t] (t = cells idx-2 .. idx+1)
+        cdef double dur[4]
+        cdef double dfl[4][4]   # dF[nn] / d ul[mm]
+        cdef double dfr[4][4]
+        cdef double sl, sr, bm, bp, den, al, ar, vl, vr, aa, bb, ph_a, ph_b, s, fac, wgt, wl, wr
+        cdef double b[3]
+        cdef double vp[3]
+        cdef double vpar, sp, so, upar, wpar
+        cdef double dr_par[4]
+        cdef double dr_p[3][4]
+        cdef int nf, mm, ok, d
+        if ku >= 0:
+            band[:, :] = 0.0
+        with nogil:
+            # --- fluxes, one face at a time along each active axis
+            for a in range(3):
+                if (a == 0 and not self.act1) or (a == 1 and not self.act2) or (a == 2 and not self.act3):
+                    continue
+                nf = 1 + a
+                for k in range(self.c_k0, self.c_k1 + (1 if a == 2 else 0)):
+                    for j in range(self.c_j0, self.c_j1 + (1 if a == 1 else 0)):
+                        for i in range(self.c_i0, self.c_i1 + (1 if a == 0 else 0)):
+                            pos[0], pos[1], pos[2] = i, j, k
+                            idx = pos[a]                      # face idx: cells idx-1 (L) and idx (R)
+                            pos[a] = idx - 1
+                            vl = self.vel[a, pos[2], pos[1], pos[0]]
+                            al = self.asig[a, pos[2], pos[1], pos[0]]
+                            pos[a] = idx
+                            vr = self.vel[a, k, j, i]
+                            ar = self.asig[a, k, j, i]
+                            sl = vl - al
+                            if vr - ar < sl:
+                                sl = vr - ar
+                            sr = vl + al
+                            if vr + ar > sr:
+                                sr = vr + ar
+                            if sl < -cmax:
+                                sl = -cmax
+                            if sr > cmax:
+                                sr = cmax
+                            bm = sl if sl < 0.0 else 0.0
+                            bp = sr if sr > 0.0 else 0.0
+                            den = bp - bm
+                            for nn in range(4):
+                                for mm in range(4):
+                                    dfl[nn][mm] = 0.0
+                                    dfr[nn][mm] = 0.0
+                            # dF/dul, dF/dur of F = (bp fl - bm fr + bp bm (ur - ul)) / (bp - bm)
+                            if den > 0.0:
+                                wl, wr = bp / den, -bm / den
+                                for nn in range(4):
+                                    dfl[nn][nn] = -bp * bm / den
+                                    dfr[nn][nn] = bp * bm / den
+                            else:
+                                wl, wr = 0.5, 0.5
+                            dfl[0][nf] += wl
+                            dfl[nf][0] += wl * vm2p
+                            dfr[0][nf] += wr
+                            dfr[nf][0] += wr * vm2p
+                            # area / volume weights of the two cells' updates
+                            if a == 0:
+                                wgt = self.area1[idx]
+                            else:
+                                wgt = 1.0
+                            for mm in range(4):           # reconstructed variable
+                                for t in range(4):
+                                    pos[a] = idx - 2 + t
+                                    q[t] = cr[mm, pos[2], pos[1], pos[0]]
+                                pos[a] = idx
+                                aa, bb = q[1] - q[0], q[2] - q[1]
+                                ph_a, ph_b = 0.0, 0.0
+                                if aa * bb > 0.0:
+                                    ph_a = 2.0 * bb * bb / ((aa + bb) * (aa + bb))
+                                    ph_b = 2.0 * aa * aa / ((aa + bb) * (aa + bb))
+                                dul[0] = -0.5 * ph_a
+                                dul[1] = 1.0 + 0.5 * (ph_a - ph_b)
+                                dul[2] = 0.5 * ph_b
+                                dul[3] = 0.0
+                                aa, bb = q[2] - q[1], q[3] - q[2]
+                                ph_a, ph_b = 0.0, 0.0
+                                if aa * bb > 0.0:
+                                    ph_a = 2.0 * bb * bb / ((aa + bb) * (aa + bb))
+                                    ph_b = 2.0 * aa * aa / ((aa + bb) * (aa + bb))
+                                dur[0] = 0.0
+                                dur[1] = 0.5 * ph_a
+                                dur[2] = 1.0 - 0.5 * (ph_a - ph_b)
+                                dur[3] = -0.5 * ph_b
+                                for t in range(4):
+                                    ok = self._ghost_source(bc, hold_cr, a, idx - 2 + t, mm, &src, &fac)
+                                    if not ok:
+                                        continue
+                                    pos[a] = src
+                                    col = 4 * (((pos[2] - self.c_k0) * n2 + (pos[1] - self.c_j0)) * n1
+                                               + (pos[0] - self.c_i0)) + mm
+                                    for nn in range(4):
+                                        s = fac * (dfl[nn][mm] * dul[t] + dfr[nn][mm] * dur[t]) * wgt
+                                        if s == 0.0:
+                                            continue
+                                        # cell L = idx-1 loses the flux, cell R = idx gains it
+                                        pos[a] = idx - 1
+                                        if idx - 1 >= self.ng[a]:
+                                            row = 4 * (((pos[2] - self.c_k0) * n2 + (pos[1] - self.c_j0)) * n1
+                                                       + (pos[0] - self.c_i0)) + nn
+                                            if a == 0:
+                                                m = self._emit(row, col, -s / self.vol1[idx - 1], band, ku,
+                                                               rows, cols, vals, m)
+                                            else:
+                                                m = self._emit(row, col, -s / (self.dx2 if a == 1 else self.dx3),
+                                                               band, ku, rows, cols, vals, m)
+                                        pos[a] = idx
+                                        if idx < self.ng[a] + self.n[a]:
+                                            row = 4 * (((pos[2] - self.c_k0) * n2 + (pos[1] - self.c_j0)) * n1
+                                                       + (pos[0] - self.c_i0)) + nn
+                                            if a == 0:
+                                                m = self._emit(row, col, s / self.vol1[idx], band, ku,
+                                                               rows, cols, vals, m)
+                                            else:
+                                                m = self._emit(row, col, s / (self.dx2 if a == 1 else self.dx3),
+                                                               band, ku, rows, cols, vals, m)
+            # --- cell-local terms: the geometric source along x1 and the source terms
+            for k in range(self.c_k0, self.c_k1):
+                for j in range(self.c_j0, self.c_j1):
+                    for i in range(self.c_i0, self.c_i1):
+                        cell = 4 * (((k - self.c_k0) * n2 + (j - self.c_j0)) * n1 + (i - self.c_i0))
+                        if self.act1 and self.area1[i + 1] != self.area1[i]:
+                            m = self._emit(cell + 1, cell, vm2p * (self.area1[i + 1] - self.area1[i])
+                                           / self.vol1[i], band, ku, rows, cols, vals, m)
+                        for d in range(3):
+                            b[d] = bhat[d, k, j, i]
+                        vpar = self.vel[0, k, j, i] * b[0] + self.vel[1, k, j, i] * b[1] + self.vel[2, k, j, i] * b[2]
+                        for d in range(3):
+                            vp[d] = self.vel[d, k, j, i] - vpar * b[d]
+                        sp = self.s_par[k, j, i]
+                        so = self.s_perp[k, j, i]
+                        if sp < s_min:
+                            sp = s_min
+                        if so < s_min:
+                            so = s_min
+                        upar = vpar + self.us_par[k, j, i]
+                        wpar = vpar + self.vs_par[k, j, i]
+                        # d rpar / d(E, F1, F2, F3) and d rp_d / d(...)
+                        dr_par[0] = -gc * upar / sp
+                        for mm in range(1, 4):
+                            dr_par[mm] = b[mm - 1] / sp
+                        for d in range(3):
+                            dr_p[d][0] = -gc * vp[d] / so
+                            for mm in range(1, 4):
+                                dr_p[d][mm] = ((1.0 if d == mm - 1 else 0.0) - b[mm - 1] * b[d]) / so
+                        for mm in range(4):
+                            s = -(wpar * dr_par[mm] + vp[0] * dr_p[0][mm] + vp[1] * dr_p[1][mm]
+                                  + vp[2] * dr_p[2][mm])
+                            if s != 0.0:
+                                m = self._emit(cell, cell + mm, s, band, ku, rows, cols, vals, m)
+                            for d in range(3):
+                                s = -vm2 * (dr_par[mm] * b[d] + dr_p[d][mm])
+                                if s != 0.0:
+                                    m = self._emit(cell + 1 + d, cell + mm, s, band, ku, rows, cols, vals, m)
+        return m
