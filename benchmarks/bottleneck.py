@@ -13,6 +13,13 @@ Usage::
     python benchmarks/bottleneck.py --parallel         # only the 4096-cell rows
     python benchmarks/bottleneck.py --cells 512 --ranks 1
     python benchmarks/bottleneck.py --set cr.cfl=0.4   # any parameter override
+    python benchmarks/bottleneck.py --cells 512 --integrators explicit implicit steady
+
+Each resolution is run with every ``--integrators`` value (default: the
+explicit step and the steady-state solver ``cr.integrator = steady``,
+``docs/implicit_cr.md``); "linear solves" counts the Newton linear solves of
+the implicit and steady integrators, "L1rel vs explicit" compares their
+profile with the explicit one of the same row group.
 
 The 4096-cell rows (1 vs 2 ranks) stop at t = 50 (``time.tlim=50``, about
 20,000 sub-steps), not at the steady state (t ~ 1000, 40 CPU minutes): they
@@ -74,7 +81,9 @@ def worker(nx, overrides):
             "cpu": cpu_all, "wall": wall, "t": float(sim.time), "steady": bool(summary["steady_state"]),
             "L1rel": float(np.abs(pc - pa).sum() / pa.sum()),
             "L1mean": float(np.abs(pc - pa).mean()),
-            "plateau": float(pc[far].mean()), "plateau_theory": float(pa[far].mean())}
+            "plateau": float(pc[far].mean()), "plateau_theory": float(pa[far].mean()),
+            "integrator": params["cr.integrator"],
+            "solves": int(getattr(sim.cr, "stats", {}).get("linear_solves", 0)), "pc": pc.tolist()}
 
 
 def _mpiexec():
@@ -100,6 +109,8 @@ def main(argv=None):
     ap.add_argument("--ranks", type=int, nargs="*", default=None)
     ap.add_argument("--set", action="append", default=[], help="parameter override key=value")
     ap.add_argument("--parallel", action="store_true", help="only the 4096-cell rows on 1 and 2 ranks")
+    ap.add_argument("--integrators", nargs="*", default=["explicit", "steady"],
+                    help="cr.integrator values to compare (explicit, implicit, steady)")
     ap.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.worker:
@@ -114,15 +125,21 @@ def main(argv=None):
         plan = [(n, 1, []) for n in (256, 512, 1024)] + [(4096, 1, par), (4096, 2, par)]
     else:
         plan = [(n, r, []) for n in a.cells for r in (a.ranks or [1])]
-    print("| cells | ranks | CR sub-steps | CPU [s] | wall [s] | ns/cell/sub-step (CPU) | L1rel "
-          "| downstream plateau (0.2154) | t reached |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| cells | ranks | integrator | CR sub-steps | linear solves | CPU [s] | wall [s] "
+          "| ns/cell/sub-step (CPU) | L1rel | L1rel vs explicit | downstream plateau (0.2154) | t reached |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for nx, ranks, extra in plan:
-        r = measure(nx, ranks, extra + a.set)
-        per = 1e9 * r["cpu"] / (r["cells"] * max(r["substeps"], 1))
-        print(f"| {nx} | {ranks} | {r['substeps']:,} | {r['cpu']:.1f} | {r['wall']:.1f} | {per:.0f} "
-              f"| {r['L1rel']:.2e} | {r['plateau']:.4f} | {r['t']:.0f}{'' if r['steady'] else ' (not steady)'} |",
-              flush=True)
+        ref = None
+        for integ in (a.integrators if not extra else ["explicit"]):
+            r = measure(nx, ranks, extra + a.set + [f"cr.integrator={integ}"])
+            pc = np.array(r["pc"])
+            if integ == "explicit":
+                ref = pc
+            vs = f"{np.abs(pc - ref).sum() / ref.sum():.1e}" if ref is not None and integ != "explicit" else "-"
+            per = (f"{1e9 * r['cpu'] / (r['cells'] * max(r['substeps'], 1)):.0f}" if integ == "explicit" else "-")
+            print(f"| {nx} | {ranks} | {integ} | {r['substeps']:,} | {r['solves']:,} | {r['cpu']:.1f} "
+                  f"| {r['wall']:.1f} | {per} | {r['L1rel']:.2e} | {vs} | {r['plateau']:.4f} "
+                  f"| {r['t']:.0f}{'' if r['steady'] else ' (not steady)'} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -92,6 +92,9 @@ STEADY_RELEASE = 1e-3
 STEADY_NEWTON_RTOL = 1e-6
 #: Floor of the inverse opacities in units of V_m dx (optical depth per cell 1/S_MIN_REL).
 S_MIN_REL = 1.0e-6
+#: Newton also stops when its update is below the tolerance and the residual within this factor of it
+#: (the round-off floor of U - U^n - dt L(U) grows with the stiffness dt V_m^2 sigma).
+NEWTON_FLOOR = 1.0e3
 #: Newton may lower E_c of a cell to this fraction of its value at most per iteration.
 POS_FLOOR = 0.1
 
@@ -197,16 +200,11 @@ class ImplicitCRIntegrator(CRIntegrator):
         self._s_min = S_MIN_REL * v_m * self._dxmin
         grid = block.grid
         self._t_cross = max(r - l for l, r, n in zip(grid.left, grid.right, grid.shape) if n > 1) / self.v_m
-        # Jacobian storage: LAPACK band (1D) or COO triplets (2D/3D)
-        if self.ndim == 1 and self._act[0]:
-            self._ku = NCR * JAC_HALF + NCR - 1
-            self._band = np.zeros((2 * self._ku + 1, self._nunk))
-            self._coo = [np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), np.zeros(1)]
-        else:
-            self._ku = -1
-            self._band = np.zeros((1, 1))
-            cap = self._nunk * NCR * (1 + 2 * JAC_HALF * self.ndim)
-            self._coo = [np.zeros(cap, dtype=np.int64), np.zeros(cap, dtype=np.int64), np.zeros(cap)]
+        # Jacobian storage: LAPACK band (1D without periodic sides) or COO triplets
+        self._band_ku = NCR * JAC_HALF + NCR - 1
+        self._band_store = None
+        self._coo_store = None
+        self._ku, self._band, self._coo = -1, None, None
         self.stats = {"rate_evaluations": 0, "jacobians": 0, "linear_solves": 0, "newton_iterations": 0}
 
     # --- restarts --------------------------------------------------------------------
@@ -255,13 +253,27 @@ class ImplicitCRIntegrator(CRIntegrator):
             self._kern.set_velocity(state.u)
         extrinsic = "stream_velocity_par" in c
         codes = set(int(x) for x in bc.ravel())
-        # a block-local direct solve is the exact Newton matrix only without shared or periodic
-        # sides (those couplings are not in the local Jacobian: GMRES on the global operator)
-        self._direct = not ({_CODES["remote"], _CODES["periodic"]} & codes)
+        # a block-local direct solve is the exact Newton matrix only without shared sides (those
+        # couplings are not in the local Jacobian: then GMRES on the global operator)
+        self._direct = _CODES["remote"] not in codes
+        self._storage(band=(self.ndim == 1 and self._act[0] and _CODES["periodic"] not in codes))
         return {"coeffs": c, "bhat": unit_field(state), "emag": self._emag(state), "kernel": kernel,
                 "extrinsic": int(extrinsic), "svp": c["stream_velocity_par"] if extrinsic else self._zero,
                 "bc": bc, "hold_cr": hold_cr, "hold_u": hold_u, "halo": halo,
                 "cr_held": state.cr.copy(), "u_held": state.u.copy()}
+
+    def _storage(self, band):
+        """Band storage (1D, no wrap-around) or COO triplets for the Jacobian, allocated once."""
+        if band:
+            if self._band_store is None:
+                self._band_store = np.zeros((2 * self._band_ku + 1, self._nunk))
+            self._ku, self._band = self._band_ku, self._band_store
+            self._coo = [np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), np.zeros(1)]
+        else:
+            if self._coo_store is None:
+                cap = self._nunk * NCR * (1 + 2 * JAC_HALF * self.ndim)
+                self._coo_store = [np.zeros(cap, dtype=np.int64), np.zeros(cap, dtype=np.int64), np.zeros(cap)]
+            self._ku, self._band, self._coo = -1, np.zeros((1, 1)), self._coo_store
 
     def _fill(self, state, ctx):
         self._kern.fill(state.cr, state.u, 0, ctx["bc"], ctx["hold_cr"], ctx["hold_u"], ctx["cr_held"],
@@ -442,8 +454,13 @@ class ImplicitCRIntegrator(CRIntegrator):
             jac, l0 = self._jacobian(state, u, ctx, scales)
             solve_local = self._factor(jac, dt)
             du = self._linear_solve(state, u, l0, -g, dt, solve_local, ctx)
+            u_old = u
             u, g, norm, lam = self._damped_update(state, u, du, residual, norm, scales, ctx)
             self.stats["newton_iterations"] += 1
+            # the residual has a round-off floor ~ eps dt |L| (stiff relaxation: V_m^2 sigma dt >> 1)
+            # that may lie above rtol: an update below rtol means U no longer changes (converged)
+            if lam > 0.0 and self._wnorm(u - u_old, scales) <= rtol and norm <= NEWTON_FLOOR * rtol:
+                break
             l0 = (u - un - g) / dt if dt > 0 else l0
             if lam == 0.0:
                 raise NotConverged(
@@ -508,9 +525,8 @@ class ImplicitCRIntegrator(CRIntegrator):
         steps = 0
         scales = self._scales(u)
         rho = self._wnorm(l0, scales)
-        rate_max = history[-1]
         jac, age = None, 0
-        while True:
+        while history[-1] > self.steady_rtol:
             if steps >= max_steps:
                 self._put(u, state.cr)
                 raise NotConverged(
@@ -542,14 +558,11 @@ class ImplicitCRIntegrator(CRIntegrator):
             step_norm = self._wnorm(trial - u, scales)
             u, l0 = trial, lt
             # switched evolution relaxation: the pseudo step grows as the rate falls
-            dtau *= min(10.0, max(0.1, rho / rt)) * (1.0 if lam == 1.0 else 0.5)
+            dtau *= min(10.0, max(0.1, rho / max(rt, 1e-300))) * (1.0 if lam == 1.0 else 0.5)
             rho = rt
             scales = self._scales(u)
             rate_e = self._steady_rate(l0, u)
             history.append(rate_e)
-            rate_max = max(rate_max, rate_e)
-            if rate_e <= self.steady_rtol:
-                break
         self._put(u, state.cr)
         self._fill(state, ctx)
         self.steady_history = history

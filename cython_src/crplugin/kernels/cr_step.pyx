@@ -908,7 +908,10 @@ cdef class CRStep:
         # An index c along axis: the active index it equals (src) and d(U_var at c)/d(U_var at src)
         # (fac).  Active: itself, 1.  Ghosts: zero-gradient copies of the edge cell (outflow,
         # cr_outflow, the free variables of hold), mirrors with the normal flux reversed
-        # (reflecting); periodic, shared and held ghosts are constant here (returns 0).
+        # (reflecting), the wrapped cell (periodic on this block); shared (other rank) and
+        # held ghosts are constant here (returns 0).  cr_outflow's log-linear E_c is taken as
+        # a copy (its dependence on the next cell in is left out: an approximate Newton matrix
+        # in one boundary cell).
         cdef Py_ssize_t ng = self.ng[axis], nn = self.n[axis]
         cdef int side, kind
         if c >= ng and c < ng + nn:
@@ -924,6 +927,10 @@ cdef class CRStep:
         if kind == BC_REFLECTING:
             src[0] = 2 * ng - 1 - c if side == 0 else 2 * (ng + nn) - 1 - c
             fac[0] = -1.0 if var == 1 + axis else 1.0
+            return 1
+        if kind == BC_PERIODIC:         # this block on both sides: the wrapped cell
+            src[0] = c + nn if side == 0 else c - nn
+            fac[0] = 1.0
             return 1
         return 0
 
