@@ -1,7 +1,7 @@
 r"""Implicit two-moment CR transport: backward Euler and a steady-state solver.
 
 The explicit :class:`~crplugin.solver.cr.CRIntegrator` pays one sub-step per
-:math:`0.4\,\Delta x/V_m`.  This module advances the same semi-discrete system
+:math:`\Delta x/(n_{\rm dim} V_m)`.  This module advances the same semi-discrete system
 
 .. math::
 
@@ -25,21 +25,23 @@ states of both integrators are the same discrete solution) with
   SIAM J. Numer. Anal. 35, 508): backward-Euler steps with one Newton
   iteration each and a pseudo step grown by switched evolution relaxation,
   :math:`\Delta\tau_{k+1} = \Delta\tau_k\,\|L_{k-1}\|/\|L_k\|` (at most x10 per
-  step), until :math:`\|L\|` has dropped by ``cr.steady_rtol``.  No energy or
-  momentum is given to the gas.
+  step), capped at one cell per step at the front speed while the residual is
+  large (streaming has piled-up steady branches that a continuation jumping
+  ahead lands on; ``docs/implicit_cr.md``).  No energy or momentum is given
+  to the gas.
 
-**Newton.**  The Jacobian :math:`\partial L/\partial U` is assembled from
-coloured finite differences of the compiled rate (every residual of a cell
-depends on cells at most 3 away along each axis, so cells 7 apart are
-perturbed together: 28 rate evaluations in 1D, 196 in 2D, 1372 in 3D); the
-scatter into band / sparse storage is compiled
-(:mod:`crplugin.kernels.cr_implicit`).  Linear solves: 1D serial, a banded
-direct solve (LAPACK ``gbsv`` via :func:`scipy.linalg.solve_banded`); 2D/3D
-serial, a sparse direct solve (SuperLU); across MPI ranks or with periodic
-axes (couplings the local Jacobian does not hold), restarted GMRES on the
-matrix-free operator :math:`v - \Delta t\,(L(U+\epsilon v) - L(U))/\epsilon`
-(halo exchange inside :math:`L`), preconditioned by the block-local direct
-solve, with every dot product a global sum through
+**Operator.**  :math:`L` is the compiled operator of the explicit step
+(:meth:`crplugin.kernels.cr_step.CRStep.rate`: PLM + HLL, opacities, x1
+geometry, the same ghost fill).  **Newton.**  The Jacobian at frozen
+opacities, signal speeds and velocity is written out in compiled code
+(:meth:`~crplugin.kernels.cr_step.CRStep.jacobian_analytic`; the coloured
+finite differences of :meth:`~crplugin.kernels.cr_step.CRStep.jacobian`
+check it).  Linear solves: 1D without a periodic side, a LAPACK band LU
+(``dgbtrf``/``dgbtrs``); otherwise on one rank, a sparse direct solve
+(SuperLU) with the periodic wrap in the matrix; across MPI ranks, restarted
+GMRES on the matrix-free operator :math:`v - \Delta t\,(L(U+\epsilon v) -
+L(U))/\epsilon` (halo exchange inside :math:`L`), preconditioned by the
+block-local direct solve, with every dot product a global sum through
 :meth:`crplugin.parallel.Decomposition.sum`.
 
 **Where the streaming sign flips** (:math:`\hat b\cdot\nabla P_c` changes
@@ -47,12 +49,12 @@ sign, e.g. at a CR maximum): the sign is :math:`\tanh(h_c\,\hat b\cdot\nabla
 P_c/P_c)`, smooth, so the Jacobian exists everywhere, but for large
 :math:`h_c` it turns over within a tiny gradient and a full Newton step can
 cross the flip and land on the wrong branch.  Each Newton update is
-therefore damped: first so that no :math:`E_c` falls by more than 90 % (the
-CR energy stays positive), then by halving until the weighted residual norm
-decreases (Armijo backtracking, at most 12 halvings).  A backward-Euler step
-that does not converge in ``cr.newton_max_iter`` iterations raises one line
-naming the residual and what to change; the pseudo-transient solver instead
-halves its pseudo step and retries.
+therefore guarded: no :math:`E_c` falls by more than 90 % (the CR energy
+stays positive), and an update that raises the weighted residual more than
+tenfold is halved (at most 12 times).  A backward-Euler step that does not
+converge in ``cr.newton_max_iter`` iterations is redone in shorter sub-steps
+and, at the explicit step, raises one line naming the residual and what to
+change; the pseudo-transient solver instead shrinks its pseudo step.
 """
 import math
 
@@ -76,20 +78,17 @@ JAC_HALF = 2
 JAC_COLOURS = 2 * JAC_HALF + 1
 #: Relative finite-difference step of the Jacobian (about sqrt of the double epsilon).
 FD_REL = 1.0e-7
-#: Pseudo steps of the steady solver per Jacobian.  Measured on the bottleneck: reusing it for
-#: 2 or 5 steps stalls the continuation (the frozen opacities go stale at the front).
-JACOBIAN_REUSE = 1
 #: A Newton update may raise the residual norm by at most this factor before it is halved.
 WATCHDOG = 10.0
-#: First pseudo step of the steady solver, in light-crossing times of a cell.  The bottleneck
-#: has spurious steady states (CRs piled up into a plateau): starting at 10 dx/V_m the
-#: continuation lands on one of them (L1rel 0.14 at 256 cells), at 4 dx/V_m on the right one.
+#: First pseudo step of the steady solver, in light-crossing times of a cell (before the front cap
+#: below existed, 10 dx/V_m landed the bottleneck on a piled-up plateau, 4 dx/V_m did not).
 STEADY_DTAU0 = 4.0
-#: Pseudo steps of the steady solver while a front crosses: at most this many cells per step at the
-#: fastest gas + streaming speed, until the steady residual has fallen below STEADY_RELEASE x its maximum.
-STEADY_FRONT_CFL = 1
+#: While the steady residual is above STEADY_RELEASE, the pseudo step follows a front at most
+#: STEADY_FRONT_CFL cells per step at the fastest gas + streaming speed.  Measured on the
+#: bottleneck at 256 cells: a free pseudo step lands on a piled-up plateau (L1rel 3.8e-2
+#: against 1.3e-2); a cap of 1 cell lands on the physical branch at 256 and 512 cells.
+STEADY_FRONT_CFL = 1.0
 STEADY_RELEASE = 1e-3
-STEADY_NEWTON_RTOL = 1e-6
 #: Floor of the inverse opacities in units of V_m dx (optical depth per cell 1/S_MIN_REL).
 S_MIN_REL = 1.0e-6
 #: Newton also stops when its update is below the tolerance and the residual within this factor of it
@@ -520,12 +519,9 @@ class ImplicitCRIntegrator(CRIntegrator):
         rho = self._wnorm(l0, scales)
         history = [self._steady_rate(l0, u)]
         self.steady_history = history
-        self.dtau_hist = []
+        self.dtau_history = []
         dtau_cap = self._front_cap(ctx)
         steps = 0
-        scales = self._scales(u)
-        rho = self._wnorm(l0, scales)
-        jac, age = None, 0
         while history[-1] > self.steady_rtol:
             if steps >= max_steps:
                 self._put(u, state.cr)
@@ -533,16 +529,11 @@ class ImplicitCRIntegrator(CRIntegrator):
                     f"steady CR solve did not converge: after {steps} pseudo steps the steady residual "
                     f"max|dE_c/dt| L/(V_m max E_c) is {history[-1]:.2e} > cr.steady_rtol = "
                     f"{self.steady_rtol:.1e}; raise cr.newton_max_iter (x 100 pseudo steps) or cr.steady_rtol")
-            if jac is None or age >= JACOBIAN_REUSE:
-                jac, l0 = self._jacobian(state, u, ctx, scales)
-                age = 0
-            age += 1
-            capped = history[-1] > STEADY_RELEASE
-            dtau_use = min(dtau, dtau_cap) if capped else dtau
-            self.dtau_hist.append(dtau_use)
+            jac, l0 = self._jacobian(state, u, ctx, scales)
+            dtau_use = min(dtau, dtau_cap) if history[-1] > STEADY_RELEASE else dtau
+            self.dtau_history.append(dtau_use)
             solve_local = self._factor(jac, dtau_use)
             du = self._linear_solve(state, u, l0, dtau_use * l0, dtau_use, solve_local, ctx)
-            lam = 1.0
             trial = u + du
             # positivity: a cell's E_c falls by at most 90 % per pseudo step (a projection, not a
             # Newton damping: the far-from-steady front must not stall the whole mesh)
@@ -553,12 +544,10 @@ class ImplicitCRIntegrator(CRIntegrator):
             self.stats["newton_iterations"] += 1
             if not np.isfinite(rt) or rt > 10.0 * rho:      # reject: shrink the pseudo step
                 dtau = 0.25 * dtau_use
-                jac = None
                 continue
-            step_norm = self._wnorm(trial - u, scales)
             u, l0 = trial, lt
             # switched evolution relaxation: the pseudo step grows as the rate falls
-            dtau *= min(10.0, max(0.1, rho / max(rt, 1e-300))) * (1.0 if lam == 1.0 else 0.5)
+            dtau *= min(10.0, max(0.1, rho / max(rt, 1e-300)))
             rho = rt
             scales = self._scales(u)
             rate_e = self._steady_rate(l0, u)
