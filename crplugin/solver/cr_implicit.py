@@ -85,8 +85,9 @@ WATCHDOG = 10.0
 STEADY_DTAU0 = 4.0
 #: While the steady residual is above STEADY_RELEASE, the pseudo step follows a front at most
 #: STEADY_FRONT_CFL cells per step at the fastest gas + streaming speed.  Measured on the
-#: bottleneck at 256 cells: a free pseudo step lands on a piled-up plateau (L1rel 3.8e-2
-#: against 1.3e-2); a cap of 1 cell lands on the physical branch at 256 and 512 cells.
+#: bottleneck: with a free pseudo step the continuation can land on a piled-up plateau (256
+#: cells, coloured-difference Jacobian: L1rel 3.8e-2 against 1.3e-2; 512 cells: 1.1e-3 from the
+#: explicit steady state); caps of 1, 4 and 8 cells all land within 3.3e-4 of it.
 STEADY_FRONT_CFL = 1.0
 STEADY_RELEASE = 1e-3
 #: Floor of the inverse opacities in units of V_m dx (optical depth per cell 1/S_MIN_REL).
@@ -340,31 +341,37 @@ class ImplicitCRIntegrator(CRIntegrator):
         return lu.solve
 
     # --- linear solve -------------------------------------------------------
-    def _linear_solve(self, state, u, l0, rhs, dt, solve_local, ctx):
+    def _linear_solve(self, state, u, l0, rhs, dt, solve_local, ctx, rtol=None):
+        """Solve ``(I - dt J(u)) x = rhs``: directly with ``solve_local`` when it is the exact
+        matrix (one rank), else by GMRES on the matrix-free frozen operator preconditioned by
+        ``solve_local`` (``self.krylov_iterations`` says how many iterations)."""
         self.stats["linear_solves"] += 1
         if self._direct:
             return solve_local(rhs)
 
-        unorm = math.sqrt(self._dot(u, u)) + 1e-300
+        unorm = math.sqrt(self._dot(u, u))
+        unorm = unorm if unorm > 0.0 else 1.0
 
         def apply(v):
             vn = math.sqrt(self._dot(v, v))
             if vn == 0.0:
                 return np.zeros_like(v)
-            eps = FD_REL * (1.0 + unorm) / vn
+            eps = FD_REL * unorm / vn
             return v - dt * (self._rate(state, u + eps * v, ctx, frozen=True) - l0) / eps
 
         self._rate(state, u, ctx)               # freeze the opacities at u
 
-        return self._gmres(apply, solve_local, rhs)
+        return self._gmres(apply, solve_local, rhs, rtol=rtol)
 
-    def _gmres(self, apply, prec, b, restart=40, max_restarts=10):
+    def _gmres(self, apply, prec, b, restart=40, max_restarts=10, rtol=None):
         """Right-preconditioned restarted GMRES with global dot products.
 
         scipy's GMRES takes only local vectors; here every inner product and
         norm is a sum over ranks (``decomp.sum``), the operator does its own
         halo exchange, and the preconditioner is the block-local direct solve.
         """
+        rtol = self.linear_rtol if rtol is None else rtol
+        self.krylov_iterations = 0
         x = np.zeros_like(b)
         bnorm = math.sqrt(self._dot(b, b))
         if bnorm == 0.0:
@@ -372,7 +379,7 @@ class ImplicitCRIntegrator(CRIntegrator):
         r = b.copy()
         for _ in range(max_restarts):
             beta = math.sqrt(self._dot(r, r))
-            if beta <= self.linear_rtol * bnorm:
+            if beta <= rtol * bnorm:
                 break
             V = [r / beta]
             Z = []
@@ -402,7 +409,8 @@ class ImplicitCRIntegrator(CRIntegrator):
                 g[kk + 1] = -sn[kk] * g[kk]
                 g[kk] = cs[kk] * g[kk]
                 kdone = kk + 1
-                if abs(g[kk + 1]) <= self.linear_rtol * bnorm or hnext == 0.0:
+                self.krylov_iterations += 1
+                if abs(g[kk + 1]) <= rtol * bnorm or hnext == 0.0:
                     break
                 V.append(w / hnext)
             y = scipy.linalg.solve_triangular(H[:kdone, :kdone], g[:kdone])
@@ -529,11 +537,10 @@ class ImplicitCRIntegrator(CRIntegrator):
                     f"steady CR solve did not converge: after {steps} pseudo steps the steady residual "
                     f"max|dE_c/dt| L/(V_m max E_c) is {history[-1]:.2e} > cr.steady_rtol = "
                     f"{self.steady_rtol:.1e}; raise cr.newton_max_iter (x 100 pseudo steps) or cr.steady_rtol")
-            jac, l0 = self._jacobian(state, u, ctx, scales)
             dtau_use = min(dtau, dtau_cap) if history[-1] > STEADY_RELEASE else dtau
             self.dtau_history.append(dtau_use)
-            solve_local = self._factor(jac, dtau_use)
-            du = self._linear_solve(state, u, l0, dtau_use * l0, dtau_use, solve_local, ctx)
+            jac, l0 = self._jacobian(state, u, ctx, scales)
+            du = self._linear_solve(state, u, l0, dtau_use * l0, dtau_use, self._factor(jac, dtau_use), ctx)
             trial = u + du
             # positivity: a cell's E_c falls by at most 90 % per pseudo step (a projection, not a
             # Newton damping: the far-from-steady front must not stall the whole mesh)
