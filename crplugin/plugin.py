@@ -58,7 +58,7 @@ from crplugin import sources as _sources
 from crplugin.boundaries import Boundaries
 from crplugin.mesh import NGHOST, Block, Grid
 from crplugin.params import Parameters
-from crplugin.solver.cr import COEFF_KEYS, CRIntegrator
+from crplugin.solver.cr import COEFF_KEYS
 from crplugin.state import IDN, IEN, NCR, State
 from crplugin.units import CodeUnits
 
@@ -319,9 +319,9 @@ class HostAdapter:
 
 
 def _make_cr_integrator(block, params):
-    return CRIntegrator(block, v_m=params["cr.v_max"], gamma_c=params["cr.gamma_c"], exchange=params["cr.exchange"],
-                        cfl=params["cr.cfl"] or None, stream_scale=params["cr.stream_scale"] or None,
-                        gamma_gas=params["mhd.gamma"])
+    # the run's own choice (cr.integrator): explicit, implicit or steady
+    from crplugin.solver.cr_implicit import make_cr_integrator
+    return make_cr_integrator(block, params)
 
 
 def _check_layout(layout):

@@ -422,7 +422,10 @@ class CRIntegrator:
             c["kappa_par"] = c["kappa_par"].copy()
             c["kappa_perp"] = c["kappa_perp"].copy()
         bhat = unit_field(state)
-        nsub = max(1, math.ceil(dt / self.timestep() * (1.0 - 1e-12))) if dt > 0 else 0
+        # the sub-step of the whole mesh: on a log-spaced x1 the blocks differ, and every rank
+        # must run the same number of sub-steps (each one exchanges halos)
+        dt_min = float(decomp.min(self.timestep())) if decomp is not None else self.timestep()
+        nsub = max(1, math.ceil(dt / dt_min * (1.0 - 1e-12))) if dt > 0 else 0
         dt_sub = dt / nsub if nsub else 0.0
         act = self.block.active
         vol = float(np.prod([d for d, a in zip(self._dx, self._act) if a]))

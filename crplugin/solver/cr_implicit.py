@@ -106,6 +106,8 @@ def _gbtrf(ab, kl, ku):
     lu, piv, info = scipy.linalg.lapack.dgbtrf(work, kl, ku, overwrite_ab=1)
     if info < 0:
         raise ValueError(f"dgbtrf: argument {-info} is invalid")
+    if info > 0:
+        raise NotConverged(f"singular Newton matrix I - dt J (pivot {info} is zero)")
     return lu, piv, info
 
 
@@ -137,6 +139,10 @@ def make_cr_integrator(block, params, decomp=None):
 class _Serial:
     """Stand-in for :class:`crplugin.parallel.Decomposition` in a single-block run."""
     size = 1
+
+    @staticmethod
+    def min(x):
+        return x
 
     @staticmethod
     def sum(x):
@@ -196,7 +202,8 @@ class ImplicitCRIntegrator(CRIntegrator):
         act = block.active
         dmin = [float(np.min(self._dx1[act[2]]))] if self._act[0] else []
         dmin += [self._dx[a] for a in (1, 2) if self._act[a]]
-        self._dxmin = min(dmin)
+        self._dxmin_block = min(dmin)
+        self._dxmin = self._dxmin_block              # mesh-wide values: set by _context
         self._s_min = S_MIN_REL * v_m * self._dxmin
         grid = block.grid
         self._t_cross = max(r - l for l, r, n in zip(grid.left, grid.right, grid.shape) if n > 1) / self.v_m
@@ -252,6 +259,13 @@ class ImplicitCRIntegrator(CRIntegrator):
         else:
             self._kern.set_velocity(state.u)
         extrinsic = "stream_velocity_par" in c
+        # mesh-wide constants (a log-spaced x1 gives every block its own smallest cell): the
+        # opacity floor, the first pseudo step, the front cap and the shortest sub-step must be
+        # the same on every rank, or the ranks take different branches and the answer depends on
+        # the decomposition
+        self._dxmin = float(self.decomp.min(self._dxmin_block))
+        self._s_min = S_MIN_REL * self.v_m * self._dxmin
+        self._h_min = float(self.decomp.min(self.timestep()))
         codes = set(int(x) for x in bc.ravel())
         # a block-local direct solve is the exact Newton matrix only without shared sides (those
         # couplings are not in the local Jacobian: then GMRES on the global operator)
@@ -337,7 +351,10 @@ class ImplicitCRIntegrator(CRIntegrator):
             lu, piv, info = _gbtrf(ab, ku, ku)
             return lambda b: _gbtrs(lu, ku, ku, b, piv)[0]
         a = (scipy.sparse.identity(self._nunk, format="csc") - dt * mat).tocsc()
-        lu = scipy.sparse.linalg.splu(a)
+        try:
+            lu = scipy.sparse.linalg.splu(a)
+        except RuntimeError as err:          # SuperLU: "Factor is exactly singular"
+            raise NotConverged(f"singular Newton matrix I - dt J ({err})") from None
         return lu.solve
 
     # --- linear solve -------------------------------------------------------
@@ -484,7 +501,7 @@ class ImplicitCRIntegrator(CRIntegrator):
         reported.  Adds the energy and momentum given to the gas to ``de``, ``dm``."""
         done, nsub = 0.0, 0
         h = min(dt, 2.0 * self._h_last) if self._h_last else dt
-        h_min = self.timestep()
+        h_min = self._h_min
         saved = np.empty_like(state.cr)
         while done < dt * (1.0 - 1e-12):
             h = min(h, dt - done)
@@ -498,9 +515,13 @@ class ImplicitCRIntegrator(CRIntegrator):
                 h = max(0.25 * h, h_min)
                 continue
             if self.exchange:
-                src = self._rate(state, u, ctx, source_only=True).reshape(self._n + (NCR,))
-                e = -h * src[..., 0]
-                m = -h * np.moveaxis(src[..., 1:], -1, 0) / self.v_m ** 2
+                # the gas gets what the CRs gained beyond the flux divergence: -(U' - U^n + h div F),
+                # conservative to round-off even with the Newton residual left in U'
+                full = self._rate(state, u, ctx)
+                src = self._rate(state, u, ctx, source_only=True)
+                gain = (u - un - h * (full - src)).reshape(self._n + (NCR,))
+                e = -gain[..., 0]
+                m = -np.moveaxis(gain[..., 1:], -1, 0) / self.v_m ** 2
                 act = self.block.active
                 state.u[(IEN,) + act] += e
                 state.u[(slice(IM1, IM1 + 3),) + act] += m
@@ -600,7 +621,13 @@ class ImplicitCRIntegrator(CRIntegrator):
         if self.mode == "steady":
             self.solve_steady(state, coeffs, boundaries, w, decomp=decomp, kernel=kernel)
         elif dt > 0:
-            nsub = self._advance(state, dt, ctx, de, dm)
+            cr0, u0 = state.cr.copy(), state.u.copy()
+            try:
+                nsub = self._advance(state, dt, ctx, de, dm)
+            except NotConverged:            # nothing half-done is left behind
+                np.copyto(state.cr, cr0)
+                np.copyto(state.u, u0)
+                raise
         self._fill(state, ctx)
         heat, work = self._rates(state, ctx["coeffs"], ctx["bhat"], w, kernel)
         vol = float(np.prod([d for d, a in zip(self._dx, self._act) if a]))
