@@ -83,6 +83,24 @@ cdef inline double _vanleer(double dl, double dr) noexcept nogil:
     return 2.0 * p / (dl + dr)
 
 
+cdef inline void _hll_bounds(double vl, double al, double vr, double ar, double cmax,
+                             double* bm, double* bp) noexcept nogil:
+    # HLL wave-speed bounds of a face (Davis estimate from the cell speeds v -+ a on both
+    # sides, capped at the free-streaming speed cmax): bm = min(s_L, 0), bp = max(s_R, 0).
+    # The one definition for the flux and its Jacobian.
+    cdef double sl = vl - al, sr = vl + al
+    if vr - ar < sl:
+        sl = vr - ar
+    if vr + ar > sr:
+        sr = vr + ar
+    if sl < -cmax:
+        sl = -cmax
+    if sr > cmax:
+        sr = cmax
+    bm[0] = sl if sl < 0.0 else 0.0
+    bp[0] = sr if sr > 0.0 else 0.0
+
+
 cdef void _copy4(const double[:, :, :, ::1] a, double[:, :, :, ::1] b) noexcept nogil:
     cdef Py_ssize_t v, k, j, i
     for v in range(a.shape[0]):
@@ -486,7 +504,7 @@ cdef class CRStep:
         cdef double ur[4]
         cdef double fl[4]
         cdef double fr[4]
-        cdef double qm2, qm1, q0, qp1, sl, sr, bp, bm, vl, vr, al, ar
+        cdef double qm2, qm1, q0, qp1, bp, bm, vl, vr, al, ar
         for k in range(self.c_k0, self.c_k1 + dk):
             for j in range(self.c_j0, self.c_j1 + dj):
                 for i in range(self.c_i0, self.c_i1 + di):
@@ -501,18 +519,7 @@ cdef class CRStep:
                     vr = self.vel[axis, k, j, i]
                     al = self.asig[axis, k - dk, j - dj, i - di]
                     ar = self.asig[axis, k, j, i]
-                    sl = vl - al
-                    if vr - ar < sl:
-                        sl = vr - ar
-                    sr = vl + al
-                    if vr + ar > sr:
-                        sr = vr + ar
-                    if sl < -cmax:
-                        sl = -cmax
-                    if sr > cmax:
-                        sr = cmax
-                    bm = sl if sl < 0.0 else 0.0
-                    bp = sr if sr > 0.0 else 0.0
+                    _hll_bounds(vl, al, vr, ar, cmax, &bm, &bp)
                     fl[0] = ul[nf]
                     fr[0] = ur[nf]
                     for nn in range(1, 4):
@@ -969,7 +976,7 @@ cdef class CRStep:
         cdef double dur[4]
         cdef double dfl[4][4]   # dF[nn] / d ul[mm]
         cdef double dfr[4][4]
-        cdef double sl, sr, bm, bp, den, al, ar, vl, vr, aa, bb, ph_a, ph_b, s, fac, wgt, wl, wr
+        cdef double bm, bp, den, al, ar, vl, vr, aa, bb, ph_a, ph_b, s, fac, wgt, wl, wr
         cdef double b[3]
         cdef double vp[3]
         cdef double vpar, sp, so, upar, wpar
@@ -995,18 +1002,7 @@ cdef class CRStep:
                             pos[a] = idx
                             vr = self.vel[a, k, j, i]
                             ar = self.asig[a, k, j, i]
-                            sl = vl - al
-                            if vr - ar < sl:
-                                sl = vr - ar
-                            sr = vl + al
-                            if vr + ar > sr:
-                                sr = vr + ar
-                            if sl < -cmax:
-                                sl = -cmax
-                            if sr > cmax:
-                                sr = cmax
-                            bm = sl if sl < 0.0 else 0.0
-                            bp = sr if sr > 0.0 else 0.0
+                            _hll_bounds(vl, al, vr, ar, cmax, &bm, &bp)
                             den = bp - bm
                             for nn in range(4):
                                 for mm in range(4):
