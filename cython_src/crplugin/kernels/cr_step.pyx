@@ -92,25 +92,73 @@ cdef void _copy4(const double[:, :, :, ::1] a, double[:, :, :, ::1] b) noexcept 
                     b[v, k, j, i] = a[v, k, j, i]
 
 
+cdef inline double _face_e(double qm2, double qm1, double q0, double qp1) noexcept nogil:
+    # E_c at the face between qm1 and q0 as the HLL flux of the F_c equation sees it:
+    # the mean of the two van Leer PLM states of that face (the same reconstruction as _flux)
+    return 0.5 * (qm1 + 0.5 * _vanleer(qm1 - qm2, q0 - qm1) + q0 - 0.5 * _vanleer(q0 - qm1, qp1 - q0))
+
+
+cdef inline double _grad_e(const double[:, :, :, ::1] cr, Py_ssize_t k, Py_ssize_t j, Py_ssize_t i,
+                           Py_ssize_t dk, Py_ssize_t dj, Py_ssize_t di, Py_ssize_t m, Py_ssize_t n) noexcept nogil:
+    # Difference of E_c across cell m (index along the axis) of an axis of length n:
+    # upper face minus lower face (PLM means), the difference whose flux the F_c equation
+    # takes; where the 5-cell stencil leaves the array (outermost ghosts only), the centred
+    # half-difference (E_{m+1} - E_{m-1})/2.
+    if m >= 2 and m + 2 < n:
+        return (_face_e(cr[0, k - dk, j - dj, i - di], cr[0, k, j, i],
+                        cr[0, k + dk, j + dj, i + di], cr[0, k + 2 * dk, j + 2 * dj, i + 2 * di])
+                - _face_e(cr[0, k - 2 * dk, j - 2 * dj, i - 2 * di], cr[0, k - dk, j - dj, i - di],
+                          cr[0, k, j, i], cr[0, k + dk, j + dj, i + di]))
+    return 0.5 * (cr[0, k + dk, j + dj, i + di] - cr[0, k - dk, j - dj, i - di])
+
+
 cdef void _gradient(const double[:, :, :, ::1] cr, const double[:, :, :, ::1] bhat,
                     const double[::1] gcoef1, double c2, double c3, int act1, int act2, int act3,
                     Py_ssize_t k0, Py_ssize_t k1, Py_ssize_t j0, Py_ssize_t j1,
                     Py_ssize_t i0, Py_ssize_t i1,
-                    double[:, :, :, ::1] grad, double[:, :, ::1] gpar) noexcept nogil:
-    # Centred grad P_c = (gamma_c - 1) grad E_c and b.grad P_c: the one definition of
-    # the CR pressure gradient (c2, c3 = (gamma_c-1)/(2 dx); gcoef1 per cell along x1).
+                    double[:, :, :, ::1] grad, double[:, :, ::1] gpar,
+                    double[:, :, ::1] gpar_c, int faces=1) noexcept nogil:
+    # grad P_c = (gamma_c - 1) grad E_c and b.grad P_c: the one definition of the CR
+    # pressure gradient (c2, c3 = (gamma_c-1)/(2 dx); gcoef1 = (gamma_c-1)/(x_{i+1}-x_{i-1})
+    # per cell along x1, so 2 gcoef1 = (gamma_c-1)/dx on a uniform grid).
+    #
+    # The gradient is the difference of the face values of E_c that the transport uses
+    # (mean of the PLM states, _face_e), not the centred difference of the cells.  Reason:
+    # in a steady state the flux equation reads F_c = -grad_T P_c / sigma, grad_T the
+    # gradient the HLL fluxes impose, while the streaming opacity is
+    # sigma = |grad_O P_c| / (v_st (E_c + P_c)) with the gradient grad_O of this function;
+    # so F_c = v_st (E_c + P_c) grad_T / grad_O.  Both are consistent approximations of
+    # grad P_c, but where grad P_c -> 0 (around a density peak, where P_c goes from the flat
+    # bottleneck plateau to rho^(2/3), and on flat plateaus) their O(dx^2) difference is an
+    # O(1) error of the ratio, i.e. of the streaming flux.  Taking grad_O = grad_T (up to the
+    # HLL dissipation of F_c) removes that error: the bottleneck problem's L1 error next to
+    # the peak drops tenfold.  On smooth profiles the two agree to O(dx^2).
+    # gpar_c is b.grad P_c from the centred differences: it only sets the HLL signal speeds,
+    # which must be the same in a ghost cell and in the cell it copies (periodic sides,
+    # MPI neighbours) for the fluxes to stay conservative, and the face stencil does not fit
+    # into the outermost ghosts; the coefficient kernels also get gpar_c.  faces = 0: the centred differences everywhere (the
+    # diagnostics rates()/gradient(), which must agree with the outputs' derived fields).
     cdef Py_ssize_t k, j, i
-    cdef double g1, g2, g3
+    cdef double g1, g2, g3, c1
     for k in range(k0, k1):
         for j in range(j0, j1):
             for i in range(i0, i1):
-                g1 = gcoef1[i] * (cr[0, k, j, i + 1] - cr[0, k, j, i - 1]) if act1 else 0.0
-                g2 = c2 * (cr[0, k, j + 1, i] - cr[0, k, j - 1, i]) if act2 else 0.0
-                g3 = c3 * (cr[0, k + 1, j, i] - cr[0, k - 1, j, i]) if act3 else 0.0
+                if faces:
+                    g1 = 2.0 * gcoef1[i] * _grad_e(cr, k, j, i, 0, 0, 1, i, cr.shape[3]) if act1 else 0.0
+                    g2 = 2.0 * c2 * _grad_e(cr, k, j, i, 0, 1, 0, j, cr.shape[2]) if act2 else 0.0
+                    g3 = 2.0 * c3 * _grad_e(cr, k, j, i, 1, 0, 0, k, cr.shape[1]) if act3 else 0.0
+                else:
+                    g1 = gcoef1[i] * (cr[0, k, j, i + 1] - cr[0, k, j, i - 1]) if act1 else 0.0
+                    g2 = c2 * (cr[0, k, j + 1, i] - cr[0, k, j - 1, i]) if act2 else 0.0
+                    g3 = c3 * (cr[0, k + 1, j, i] - cr[0, k - 1, j, i]) if act3 else 0.0
                 grad[0, k, j, i] = g1
                 grad[1, k, j, i] = g2
                 grad[2, k, j, i] = g3
                 gpar[k, j, i] = bhat[0, k, j, i] * g1 + bhat[1, k, j, i] * g2 + bhat[2, k, j, i] * g3
+                c1 = gcoef1[i] * (cr[0, k, j, i + 1] - cr[0, k, j, i - 1]) if act1 else 0.0
+                g2 = c2 * (cr[0, k, j + 1, i] - cr[0, k, j - 1, i]) if act2 else 0.0
+                g3 = c3 * (cr[0, k + 1, j, i] - cr[0, k - 1, j, i]) if act3 else 0.0
+                gpar_c[k, j, i] = bhat[0, k, j, i] * c1 + bhat[1, k, j, i] * g2 + bhat[2, k, j, i] * g3
 
 
 cdef void _source_cells(double[:, :, :, ::1] cr, const double[:, :, :, ::1] vel,
@@ -211,7 +259,7 @@ cdef class CRStep:
     cdef double v_m, gamma_c, h_c, gamma_gas, dx2, dx3
     cdef double[::1] dx1, gcoef1, area1, vol1
     cdef double[:, :, :, ::1] grad, asig, cr0, flux1, flux2, flux3, d_fc, vel
-    cdef double[:, :, ::1] gpar, s_par, s_perp, vs_par, us_par, d_ec
+    cdef double[:, :, ::1] gpar, gpar_c, s_par, s_perp, vs_par, us_par, d_ec
     cdef object _arrays     # keeps the numpy owners alive
 
     def __init__(self, shape, act, ng, n, dx2, dx3, dx1, gcoef1, area1, vol1,
@@ -239,7 +287,7 @@ cdef class CRStep:
             grad=np.zeros((3,) + tuple(shape)), asig=np.zeros((3,) + tuple(shape)),
             cr0=np.zeros((4,) + tuple(shape)), d_fc=np.zeros((3,) + tuple(shape)),
             vel=np.zeros((3,) + tuple(shape)),
-            gpar=np.zeros(shape), s_par=np.zeros(shape), s_perp=np.zeros(shape),
+            gpar=np.zeros(shape), gpar_c=np.zeros(shape), s_par=np.zeros(shape), s_perp=np.zeros(shape),
             vs_par=np.zeros(shape), us_par=np.zeros(shape), d_ec=np.zeros(shape))
         for a, name in enumerate(("flux1", "flux2", "flux3")):
             fs = list(shape)
@@ -249,6 +297,7 @@ cdef class CRStep:
         self.grad, self.asig, self.cr0 = arrays["grad"], arrays["asig"], arrays["cr0"]
         self.d_fc, self.vel = arrays["d_fc"], arrays["vel"]
         self.gpar, self.s_par, self.s_perp = arrays["gpar"], arrays["s_par"], arrays["s_perp"]
+        self.gpar_c = arrays["gpar_c"]
         self.vs_par, self.us_par, self.d_ec = arrays["vs_par"], arrays["us_par"], arrays["d_ec"]
         self.flux1, self.flux2, self.flux3 = arrays["flux1"], arrays["flux2"], arrays["flux3"]
 
@@ -406,7 +455,7 @@ cdef class CRStep:
         # cells (see crplugin.kernels.cr_transport.cr_opacity); only active axes get a speed.
         # With the exchange on, the speeds are floored at the CR-modified sound speed.
         cdef Py_ssize_t k, j, i, d
-        cdef double pc, sp, so, vs, us, bd2, D, tau, a, dxd, st_inv, rho, kin, pg, c_cr
+        cdef double pc, sp, so, vs, us, bd2, D, tau, a, dxd, st_inv, rho, kin, pg, c_cr, sa, vsa
         cdef double gm1 = self.gamma_c - 1.0
         cdef double cmax = self.v_m * sqrt(gm1)
         cdef int act[3]
@@ -416,9 +465,11 @@ cdef class CRStep:
                 for i in range(self.g_i0, self.g_i1):
                     sp = kappa_par[k, j, i] / gm1
                     so = kappa_perp[k, j, i] / gm1
+                    sa = sp
                     if extrinsic:
                         vs = stream_vpar[k, j, i]
                         us = vs
+                        vsa = vs
                     else:
                         pc = gm1 * cr[0, k, j, i]
                         if pc < 0.0:
@@ -427,6 +478,10 @@ cdef class CRStep:
                                            self.gpar[k, j, i], &st_inv, &vs)
                         sp = sp + st_inv
                         us = 0.0
+                        # the signal speed from the centred gradient (see _gradient)
+                        cr_streaming_terms(stream_speed[k, j, i], self.gamma_c, self.h_c, pc,
+                                           self.gpar_c[k, j, i], &st_inv, &vsa)
+                        sa = sa + st_inv
                     self.s_par[k, j, i] = sp
                     self.s_perp[k, j, i] = so
                     self.vs_par[k, j, i] = vs
@@ -449,7 +504,7 @@ cdef class CRStep:
                         bd2 = bhat[d, k, j, i] * bhat[d, k, j, i]
                         D = 0.0
                         if bd2 > 0.0:
-                            D = D + bd2 * sp
+                            D = D + bd2 * sa
                         if bd2 < 1.0:
                             D = D + (1.0 - bd2) * so
                         dxd = self.dx1[i] if d == 0 else (self.dx2 if d == 1 else self.dx3)
@@ -457,7 +512,7 @@ cdef class CRStep:
                             tau = self.v_m * dxd / D
                         else:
                             tau = INFINITY
-                        a = cr_reduced_speed(self.v_m, self.gamma_c, tau) + fabs(vs * bhat[d, k, j, i])
+                        a = cr_reduced_speed(self.v_m, self.gamma_c, tau) + fabs(vsa * bhat[d, k, j, i])
                         if a > cmax:
                             a = cmax
                         if a < c_cr:
@@ -582,9 +637,10 @@ cdef class CRStep:
         cdef double c2 = (self.gamma_c - 1.0) / (2.0 * self.dx2)
         cdef double c3 = (self.gamma_c - 1.0) / (2.0 * self.dx3)
         _gradient(cr, bhat, self.gcoef1, c2, c3, self.act1, self.act2, self.act3,
-                  self.g_k0, self.g_k1, self.g_j0, self.g_j1, self.g_i0, self.g_i1, self.grad, self.gpar)
+                  self.g_k0, self.g_k1, self.g_j0, self.g_j1, self.g_i0, self.g_i1, self.grad, self.gpar,
+                  self.gpar_c)
         if ckern is not None:
-            ckern.update(cr, self.gpar, self.g_k0, self.g_k1, self.g_j0, self.g_j1, self.g_i0, self.g_i1,
+            ckern.update(cr, self.gpar_c, self.g_k0, self.g_k1, self.g_j0, self.g_j1, self.g_i0, self.g_i1,
                          kappa_par, kappa_perp)
         self._opacity(cr, u, emag, bhat, kappa_par, kappa_perp, stream_speed, stream_vpar, extrinsic)
         self._transport(self.cr0, cr, dt, cr)
@@ -643,7 +699,8 @@ cdef class CRStep:
             if not frozen_velocity:
                 self._velocity(u)
             _gradient(cr, bhat, self.gcoef1, c2, c3, self.act1, self.act2, self.act3,
-                      self.g_k0, self.g_k1, self.g_j0, self.g_j1, self.g_i0, self.g_i1, self.grad, self.gpar)
+                      self.g_k0, self.g_k1, self.g_j0, self.g_j1, self.g_i0, self.g_i1, self.grad, self.gpar,
+                  self.gpar_c, 0)
             if ckern is not None:
                 ckern.update(cr, self.gpar, self.g_k0, self.g_k1, self.g_j0, self.g_j1, self.g_i0,
                              self.g_i1, kappa_par, kappa_perp)
@@ -668,4 +725,5 @@ cdef class CRStep:
         cdef double c3 = (self.gamma_c - 1.0) / (2.0 * self.dx3)
         with nogil:
             _gradient(cr, bhat, self.gcoef1, c2, c3, self.act1, self.act2, self.act3,
-                      self.g_k0, self.g_k1, self.g_j0, self.g_j1, self.g_i0, self.g_i1, self.grad, self.gpar)
+                      self.g_k0, self.g_k1, self.g_j0, self.g_j1, self.g_i0, self.g_i1, self.grad, self.gpar,
+                  self.gpar_c, 0)
