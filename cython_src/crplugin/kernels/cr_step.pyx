@@ -92,6 +92,11 @@ cdef void _copy4(const double[:, :, :, ::1] a, double[:, :, :, ::1] b) noexcept 
                     b[v, k, j, i] = a[v, k, j, i]
 
 
+# weight of the centred gradient in the streaming opacity, per v_st/V_m (see CRStep._opacity):
+# measured on the bottleneck test at 96/192 cells (V_m = 9 v_A) and problem at 256-1024 cells
+cdef double C_BLEND = 12.0
+
+
 cdef inline double _face_e(double qm2, double qm1, double q0, double qp1) noexcept nogil:
     # E_c at the face between qm1 and q0 as the HLL flux of the F_c equation sees it:
     # the mean of the two van Leer PLM states of that face (the same reconstruction as _flux)
@@ -138,13 +143,34 @@ cdef void _gradient(const double[:, :, :, ::1] cr, const double[:, :, :, ::1] bh
     # MPI neighbours) for the fluxes to stay conservative, and the face stencil does not fit
     # into the outermost ghosts; the coefficient kernels also get gpar_c.  faces = 0: the centred differences everywhere (the
     # diagnostics rates()/gradient(), which must agree with the outputs' derived fields).
+    # Along x1 the face difference is evaluated as the centred half-difference minus a quarter
+    # of the second difference of the van Leer slopes, s_i = vl(E_i - E_{i-1}, E_{i+1} - E_i):
+    # E_{i+1/2} - E_{i-1/2} = (E_{i+1} - E_{i-1})/2 - (s_{i+1} - 2 s_i + s_{i-1})/4 (the same
+    # number as _grad_e up to round-off), each slope computed once along the row.
     cdef Py_ssize_t k, j, i
-    cdef double g1, g2, g3, c1
+    cdef Py_ssize_t n1 = cr.shape[3]
+    cdef double g1, g2, g3, c1, sm, s0, sp
+    cdef int have
     for k in range(k0, k1):
         for j in range(j0, j1):
+            have = 0
+            sm = 0.0
+            s0 = 0.0
             for i in range(i0, i1):
+                c1 = gcoef1[i] * (cr[0, k, j, i + 1] - cr[0, k, j, i - 1]) if act1 else 0.0
                 if faces:
-                    g1 = 2.0 * gcoef1[i] * _grad_e(cr, k, j, i, 0, 0, 1, i, cr.shape[3]) if act1 else 0.0
+                    g1 = c1
+                    if act1 and i >= 2 and i + 2 < n1:
+                        if not have:
+                            sm = _vanleer(cr[0, k, j, i - 1] - cr[0, k, j, i - 2], cr[0, k, j, i] - cr[0, k, j, i - 1])
+                            s0 = _vanleer(cr[0, k, j, i] - cr[0, k, j, i - 1], cr[0, k, j, i + 1] - cr[0, k, j, i])
+                            have = 1
+                        sp = _vanleer(cr[0, k, j, i + 1] - cr[0, k, j, i], cr[0, k, j, i + 2] - cr[0, k, j, i + 1])
+                        g1 = c1 - 0.5 * gcoef1[i] * (sp - 2.0 * s0 + sm)
+                        sm = s0
+                        s0 = sp
+                    else:
+                        have = 0
                     g2 = 2.0 * c2 * _grad_e(cr, k, j, i, 0, 1, 0, j, cr.shape[2]) if act2 else 0.0
                     g3 = 2.0 * c3 * _grad_e(cr, k, j, i, 1, 0, 0, k, cr.shape[1]) if act3 else 0.0
                 else:
@@ -155,7 +181,6 @@ cdef void _gradient(const double[:, :, :, ::1] cr, const double[:, :, :, ::1] bh
                 grad[1, k, j, i] = g2
                 grad[2, k, j, i] = g3
                 gpar[k, j, i] = bhat[0, k, j, i] * g1 + bhat[1, k, j, i] * g2 + bhat[2, k, j, i] * g3
-                c1 = gcoef1[i] * (cr[0, k, j, i + 1] - cr[0, k, j, i - 1]) if act1 else 0.0
                 g2 = c2 * (cr[0, k, j + 1, i] - cr[0, k, j - 1, i]) if act2 else 0.0
                 g3 = c3 * (cr[0, k + 1, j, i] - cr[0, k - 1, j, i]) if act3 else 0.0
                 gpar_c[k, j, i] = bhat[0, k, j, i] * c1 + bhat[1, k, j, i] * g2 + bhat[2, k, j, i] * g3
@@ -455,9 +480,10 @@ cdef class CRStep:
         # cells (see crplugin.kernels.cr_transport.cr_opacity); only active axes get a speed.
         # With the exchange on, the speeds are floored at the CR-modified sound speed.
         cdef Py_ssize_t k, j, i, d
-        cdef double pc, sp, so, vs, us, bd2, D, tau, a, dxd, st_inv, rho, kin, pg, c_cr, sa, vsa
+        cdef double pc, sp, so, vs, us, bd2, D, tau, a, dxd, st_inv, rho, kin, pg, c_cr, sa, vsa, gb, wb
         cdef double gm1 = self.gamma_c - 1.0
         cdef double cmax = self.v_m * sqrt(gm1)
+        cdef double cblend = C_BLEND / self.v_m
         cdef int act[3]
         act[0], act[1], act[2] = self.act1, self.act2, self.act3
         for k in range(self.g_k0, self.g_k1):
@@ -474,8 +500,24 @@ cdef class CRStep:
                         pc = gm1 * cr[0, k, j, i]
                         if pc < 0.0:
                             pc = 0.0
+                        # Opacity and streaming velocity from the face gradient gpar blended
+                        # towards the centred one, weight w = min(1, C_BLEND v_st/V_m).  The face
+                        # gradient alone (w = 0) removes the O(1) error of the streaming flux
+                        # where grad P_c -> 0, but it also removes the fourth-order damping that
+                        # the centred/face mismatch gives (~ v_st L dx^2 d^4/dx^4, L = P_c/|grad P_c|),
+                        # and at a modest reduced speed of light (V_m < ~40 v_st) the discrete
+                        # streaming then grows a spurious staircase (and never becomes steady).
+                        # Both gradients approximate b.grad P_c to O(dx^2), so any w gives the same
+                        # equations; what is left of the O(1) error at a gradient zero is
+                        # O(C_BLEND v_st/V_m), which vanishes with V_m like the reduced-speed-of-light
+                        # error itself.  The signal speeds keep the centred gradient (below).
+                        gb = self.gpar[k, j, i]
+                        wb = cblend * stream_speed[k, j, i]
+                        if wb > 1.0:
+                            wb = 1.0
+                        gb = gb + wb * (self.gpar_c[k, j, i] - gb)
                         cr_streaming_terms(stream_speed[k, j, i], self.gamma_c, self.h_c, pc,
-                                           self.gpar[k, j, i], &st_inv, &vs)
+                                           gb, &st_inv, &vs)
                         sp = sp + st_inv
                         us = 0.0
                         # the signal speed from the centred gradient (see _gradient)
