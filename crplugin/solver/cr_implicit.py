@@ -130,6 +130,10 @@ def make_cr_integrator(block, params, decomp=None):
                   gamma_gas=params["mhd.gamma"])
     if kind == "explicit":
         return CRIntegrator(block, **common)
+    if kind == "steady" and params["cr.exchange"] and params["mhd.evolve"]:
+        raise ValueError("cr.integrator = steady gives the steady CR profile on frozen gas and hands the gas "
+                         "no CR force or heating; with cr.exchange = true and mhd.evolve = true use explicit "
+                         "or implicit (or set cr.exchange = false)")
     return ImplicitCRIntegrator(block, mode=kind, decomp=decomp,
                                 newton_rtol=params["cr.newton_rtol"],
                                 newton_max_iter=params["cr.newton_max_iter"],
@@ -508,10 +512,13 @@ class ImplicitCRIntegrator(CRIntegrator):
             np.copyto(saved, state.cr)
             try:
                 u, un = self._backward_euler(state, h, ctx)
-            except NotConverged:
+            except NotConverged as err:
                 np.copyto(state.cr, saved)
-                if h <= h_min:
-                    raise
+                if h <= h_min * (1.0 + 1e-12):
+                    # shorter sub-steps cannot help any more: say so instead of "lower max_subcycles"
+                    reason = str(err).split("; lower cr.max_subcycles")[0]
+                    raise NotConverged(f"{reason}, even at the explicit step size; raise cr.newton_max_iter "
+                                       f"or use cr.integrator = explicit") from None
                 h = max(0.25 * h, h_min)
                 continue
             if self.exchange:

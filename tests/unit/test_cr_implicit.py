@@ -145,6 +145,15 @@ def test_unknown_integrator_is_one_line(capsys):
     assert len(err.splitlines()) == 1 and "cr.integrator" in err and "explicit" in err
 
 
+def test_steady_with_exchange_on_evolving_gas_is_one_line(tmp_path, capsys):
+    # the steady solver gives the gas nothing: asking for the exchange on evolving gas is an error
+    code = cli.main(["run", "halo_cloud", "-o", str(tmp_path / "o"), "cr.integrator=steady"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert len(err.splitlines()) == 1, err
+    assert "cr.integrator = steady" in err and "cr.exchange" in err
+
+
 def test_non_converging_solve_is_one_line(tmp_path, capsys):
     code = cli.main(["run", "bottleneck", "-o", str(tmp_path / "o"), "mesh.nx=32", "cr.integrator=implicit",
                      "cr.newton_max_iter=1", "output.progress=false"])
