@@ -216,7 +216,8 @@ class ImplicitCRIntegrator(CRIntegrator):
         self._band_store = None
         self._coo_store = None
         self._ku, self._band, self._coo = -1, None, None
-        self.stats = {"rate_evaluations": 0, "jacobians": 0, "linear_solves": 0, "newton_iterations": 0}
+        self.stats = {"rate_evaluations": 0, "jacobians": 0, "linear_solves": 0, "newton_iterations": 0,
+                      "krylov_iterations": 0}
 
     # --- restarts --------------------------------------------------------------------
     def checkpoint_state(self):
@@ -431,6 +432,7 @@ class ImplicitCRIntegrator(CRIntegrator):
                 g[kk] = cs[kk] * g[kk]
                 kdone = kk + 1
                 self.krylov_iterations += 1
+                self.stats["krylov_iterations"] += 1
                 if abs(g[kk + 1]) <= rtol * bnorm or hnext == 0.0:
                     break
                 V.append(w / hnext)
