@@ -39,9 +39,11 @@ finite differences of :meth:`~crplugin.kernels.cr_step.CRStep.jacobian`
 check it).  Linear solves: 1D without a periodic side, a LAPACK band LU
 (``dgbtrf``/``dgbtrs``); otherwise on one rank, a sparse direct solve
 (SuperLU) with the periodic wrap in the matrix; across MPI ranks, restarted
-GMRES on the matrix-free operator :math:`v - \Delta t\,(L(U+\epsilon v) -
-L(U))/\epsilon` (halo exchange inside :math:`L`), preconditioned by the
-block-local direct solve, with every dot product a global sum through
+GMRES on the written-out Jacobian across ranks (the block's columns plus those
+of the other ranks' cells, applied after a halo exchange of the vector; the
+matrix-free :math:`v - \Delta t\,(L(U+\epsilon v) - L(U))/\epsilon` where a
+user boundary function fills the ghosts), preconditioned by the block-local
+direct solve, with every dot product a global sum through
 :meth:`crplugin.parallel.Decomposition.sum`.
 
 **Where the streaming sign flips** (:math:`\hat b\cdot\nabla P_c` changes
@@ -138,6 +140,13 @@ def make_cr_integrator(block, params, decomp=None):
                                 newton_rtol=params["cr.newton_rtol"],
                                 newton_max_iter=params["cr.newton_max_iter"],
                                 steady_rtol=params["cr.steady_rtol"], **common)
+
+
+class _Holder:
+    """The ``state`` the halo exchange of a vector sees: its CR-shaped array only."""
+
+    def __init__(self, cr):
+        self.u, self.cr, self.bf = None, cr, None
 
 
 class _Serial:
@@ -275,7 +284,7 @@ class ImplicitCRIntegrator(CRIntegrator):
         # a block-local direct solve is the exact Newton matrix only without shared sides (those
         # couplings are not in the local Jacobian: then GMRES on the global operator)
         self._direct = _CODES["remote"] not in codes
-        self._storage(band=(self.ndim == 1 and self._act[0] and _CODES["periodic"] not in codes))
+        self._storage(band=(self.ndim == 1 and self._act[0] and not ({_CODES["periodic"], _CODES["remote"]} & codes)))
         return {"coeffs": c, "bhat": unit_field(state), "emag": self._emag(state), "kernel": kernel,
                 "extrinsic": int(extrinsic), "svp": c["stream_velocity_par"] if extrinsic else self._zero,
                 "bc": bc, "hold_cr": hold_cr, "hold_u": hold_u, "halo": halo,
@@ -330,7 +339,15 @@ class ImplicitCRIntegrator(CRIntegrator):
         rows, cols, vals = self._coo
         m = self._kern.jacobian_analytic(state.cr, ctx["bhat"], self._s_min, ctx["bc"], ctx["hold_cr"],
                                          self._band, -1, rows, cols, vals)
-        jac = scipy.sparse.csr_matrix((vals[:m], (rows[:m], cols[:m])), shape=(self._nunk, self._nunk))
+        rows, cols, vals = rows[:m], cols[:m], vals[:m]
+        own = cols < self._nunk
+        jac = scipy.sparse.csr_matrix((vals[own], (rows[own], cols[own])), shape=(self._nunk, self._nunk))
+        # couplings to the cells of other ranks (their ghosts here): the distributed operator
+        ghosts = ~own
+        nfull = NCR * int(np.prod(self.block.shape))
+        self._jac_ghost = (scipy.sparse.csr_matrix((vals[ghosts], (rows[ghosts], cols[ghosts] - self._nunk)),
+                                                   shape=(self._nunk, nfull)) if ghosts.any() else None)
+        self._jac_own = jac
         return ("sparse", None, jac), l0
 
     def _jacobian_fd(self, state, u, ctx, scales):
@@ -370,6 +387,23 @@ class ImplicitCRIntegrator(CRIntegrator):
         self.stats["linear_solves"] += 1
         if self._direct:
             return solve_local(rhs)
+
+        if self._ku < 0 and getattr(self, "_jac_ghost", None) is not None:
+            # the written-out Jacobian across ranks: this block's part plus the columns of the
+            # other ranks' cells, applied after a halo exchange of the vector (the operator the
+            # block-local preconditioner approximates; no finite-difference error)
+            own, ghost = self._jac_own, self._jac_ghost
+            scratch = np.zeros((NCR,) + self.block.shape)
+            holder = _Holder(scratch)
+
+            def apply_exact(v):
+                self._put(v, scratch)
+                for a in range(3):
+                    if self._act[a]:
+                        self.decomp.exchange(holder, a, ("cr",))
+                return v - dt * (own @ v + ghost @ np.moveaxis(scratch, 0, -1).ravel())
+
+            return self._gmres(apply_exact, solve_local, rhs, rtol=rtol)
 
         unorm = math.sqrt(self._dot(u, u))
         unorm = unorm if unorm > 0.0 else 1.0

@@ -939,6 +939,10 @@ cdef class CRStep:
             src[0] = c + nn if side == 0 else c - nn
             fac[0] = 1.0
             return 1
+        if kind == BC_REMOTE:           # another rank's cell: the ghost itself (returns 2)
+            src[0] = c
+            fac[0] = 1.0
+            return 2
         return 0
 
     cdef inline Py_ssize_t _emit(self, Py_ssize_t row, Py_ssize_t col, double val, double[:, ::1] band,
@@ -959,6 +963,9 @@ cdef class CRStep:
         """The Jacobian of :meth:`jacobian`, written out: ``dL/dU`` of the frozen operator
         (opacities, signal speeds, velocity of the last unfrozen :meth:`rate`; ghosts of
         ``cr`` filled), same storage, about 20x cheaper than the coloured differences.
+        COO only: the couplings to ghosts filled by another rank are given as columns
+        ``nunk + 4 * (k * nj + j) * ni + i) + var`` (full-array cell index), so that the
+        caller can apply the whole operator after a halo exchange of the vector.
 
         Face flux: PLM with the van Leer limiter ``phi(a, b) = 2ab/(a+b)`` (``ab > 0``,
         ``dphi/da = 2b^2/(a+b)^2``) and the HLL flux, linear in the reconstructed states
@@ -967,7 +974,7 @@ cdef class CRStep:
         """
         cdef Py_ssize_t k, j, i, a, nn, t, c, src, m = 0, row, col, cell
         cdef Py_ssize_t idx, lo, hi, pos[3]
-        cdef Py_ssize_t n1 = self.n[0], n2 = self.n[1]
+        cdef Py_ssize_t n1 = self.n[0], n2 = self.n[1], nunk = 4 * self.n[0] * self.n[1] * self.n[2]
         cdef double cmax = self.v_m * sqrt(self.gamma_c - 1.0)
         cdef double vm2p = self.v_m * self.v_m * (self.gamma_c - 1.0), vm2 = self.v_m * self.v_m
         cdef double gc = self.gamma_c
@@ -1050,11 +1057,14 @@ cdef class CRStep:
                                 dur[3] = -0.5 * ph_b
                                 for t in range(4):
                                     ok = self._ghost_source(bc, hold_cr, a, idx - 2 + t, mm, &src, &fac)
-                                    if not ok:
+                                    if ok == 0 or (ok == 2 and ku >= 0):
                                         continue
                                     pos[a] = src
-                                    col = 4 * (((pos[2] - self.c_k0) * n2 + (pos[1] - self.c_j0)) * n1
-                                               + (pos[0] - self.c_i0)) + mm
+                                    if ok == 1:
+                                        col = 4 * (((pos[2] - self.c_k0) * n2 + (pos[1] - self.c_j0)) * n1
+                                                   + (pos[0] - self.c_i0)) + mm
+                                    else:
+                                        col = nunk + 4 * ((pos[2] * self.nj + pos[1]) * self.ni + pos[0]) + mm
                                     for nn in range(4):
                                         s = fac * (dfl[nn][mm] * dul[t] + dfr[nn][mm] * dur[t]) * wgt
                                         if s == 0.0:
