@@ -380,7 +380,7 @@ class ImplicitCRIntegrator(CRIntegrator):
         return lu.solve
 
     # --- linear solve -------------------------------------------------------
-    def _linear_solve(self, state, u, l0, rhs, dt, solve_local, ctx, rtol=None):
+    def _linear_solve(self, state, u, l0, rhs, dt, solve_local, ctx):
         """Solve ``(I - dt J(u)) x = rhs``: directly with ``solve_local`` when it is the exact
         matrix (one rank), else by GMRES on the matrix-free frozen operator preconditioned by
         ``solve_local`` (``self.krylov_iterations`` says how many iterations)."""
@@ -403,7 +403,7 @@ class ImplicitCRIntegrator(CRIntegrator):
                         self.decomp.exchange(holder, a, ("cr",))
                 return v - dt * (own @ v + ghost @ np.moveaxis(scratch, 0, -1).ravel())
 
-            return self._gmres(apply_exact, solve_local, rhs, rtol=rtol)
+            return self._gmres(apply_exact, solve_local, rhs)
 
         unorm = math.sqrt(self._dot(u, u))
         unorm = unorm if unorm > 0.0 else 1.0
@@ -417,16 +417,16 @@ class ImplicitCRIntegrator(CRIntegrator):
 
         self._rate(state, u, ctx)               # freeze the opacities at u
 
-        return self._gmres(apply, solve_local, rhs, rtol=rtol)
+        return self._gmres(apply, solve_local, rhs)
 
-    def _gmres(self, apply, prec, b, restart=40, max_restarts=10, rtol=None):
+    def _gmres(self, apply, prec, b, restart=40, max_restarts=10):
         """Right-preconditioned restarted GMRES with global dot products.
 
         scipy's GMRES takes only local vectors; here every inner product and
         norm is a sum over ranks (``decomp.sum``), the operator does its own
         halo exchange, and the preconditioner is the block-local direct solve.
         """
-        rtol = self.linear_rtol if rtol is None else rtol
+        rtol = self.linear_rtol
         self.krylov_iterations = 0
         x = np.zeros_like(b)
         bnorm = math.sqrt(self._dot(b, b))
@@ -494,8 +494,8 @@ class ImplicitCRIntegrator(CRIntegrator):
         return trial, res, n, 0.0
 
     # --- backward Euler ---------------------------------------------------------------
-    def _backward_euler(self, state, dt, ctx, rtol=None):
-        rtol = self.newton_rtol if rtol is None else rtol
+    def _backward_euler(self, state, dt, ctx):
+        rtol = self.newton_rtol
         un = self._get(state.cr)
         scales = self._scales(un)
         u = un.copy()
@@ -608,12 +608,12 @@ class ImplicitCRIntegrator(CRIntegrator):
             trial = u + du
             # positivity: a cell's E_c falls by at most 90 % per pseudo step (a projection, not a
             # Newton damping: the far-from-steady front must not stall the whole mesh)
-            trial[0::NCR] = np.maximum(trial[0::NCR], 0.1 * u[0::NCR])
+            trial[0::NCR] = np.maximum(trial[0::NCR], POS_FLOOR * u[0::NCR])
             lt = self._rate(state, trial, ctx)
             rt = self._wnorm(lt, scales)
             steps += 1
             self.stats["newton_iterations"] += 1
-            if not np.isfinite(rt) or rt > 10.0 * rho:      # reject: shrink the pseudo step
+            if not np.isfinite(rt) or rt > WATCHDOG * rho:      # reject: shrink the pseudo step
                 dtau = 0.25 * dtau_use
                 continue
             u, l0 = trial, lt

@@ -46,6 +46,21 @@ def _state(shape, length=10.0):
 COEFFS = {"kappa_par": 0.3, "kappa_perp": 0.05, "stream_speed": 0.8}
 
 
+def _bump(n=32):
+    """A CR bump on E_c = 0.1 in uniform gas at rest, B along x, outflow sides (ghosts filled)."""
+    blk = Block(Grid((n,), (-4.0,), (4.0,)))
+    st = State(blk, mhd=True, cr=True)
+    x, _, _ = blk.mesh()
+    st.u[IDN] = 1.0
+    st.u[IEN] = 1.0
+    st.bf[0][...] = 1.0
+    st.update_bcc()
+    st.cr[IEC] = (0.1 + np.exp(-x ** 2)) * np.ones(blk.shape)
+    bnd = Boundaries(blk, kinds={(0, "inner"): "outflow", (0, "outer"): "outflow"})
+    bnd.fill(st)
+    return blk, st, bnd
+
+
 @pytest.mark.parametrize("shape", [(48,), (21, 17)])
 def test_jacobian_is_the_derivative_of_the_rate(shape):
     blk, st, bnd = _state(shape)
@@ -108,18 +123,8 @@ def test_linear_diffusion_step_converges_quadratically():
 def test_streaming_sign_flip_relaxes_symmetrically():
     # a CR bump in uniform gas: b.grad P_c changes sign at its top, so the streaming sign
     # (tanh) flips there; Newton must converge through it and keep the mirror symmetry
-    n = 32
-    blk = Block(Grid((n,), (-4.0,), (4.0,)))
-    st = State(blk, mhd=True, cr=True)
-    x, _, _ = blk.mesh()
-    st.u[IDN] = 1.0
-    st.u[IEN] = 1.0
-    st.bf[0][...] = 1.0
-    st.update_bcc()
-    st.cr[IEC] = (0.1 + np.exp(-x ** 2)) * np.ones(blk.shape)
+    blk, st, bnd = _bump()
     ref = st.copy()
-    bnd = Boundaries(blk, kinds={(0, "inner"): "outflow", (0, "outer"): "outflow"})
-    bnd.fill(st)
     coeffs = {"kappa_par": 0.0, "kappa_perp": 0.0, "stream_speed": 1.0}
     integ = ImplicitCRIntegrator(blk, 10.0, exchange=False)
     t_end = 0.5
@@ -280,25 +285,12 @@ def test_restart_continues_the_adaptive_sub_steps_bit_for_bit():
     # with it (without it the restarted step starts from the whole interval again)
     coeffs = {"kappa_par": 0.0, "kappa_perp": 0.0, "stream_speed": 1.0}
 
-    def bump():
-        blk = Block(Grid((32,), (-4.0,), (4.0,)))
-        st = State(blk, mhd=True, cr=True)
-        x, _, _ = blk.mesh()
-        st.u[IDN] = 1.0
-        st.u[IEN] = 1.0
-        st.bf[0][...] = 1.0
-        st.update_bcc()
-        st.cr[IEC] = (0.1 + np.exp(-x ** 2)) * np.ones(blk.shape)
-        bnd = Boundaries(blk, kinds={(0, "inner"): "outflow", (0, "outer"): "outflow"})
-        bnd.fill(st)
-        return blk, st, bnd
-
-    blk, st, bnd = bump()
+    blk, st, bnd = _bump()
     whole = ImplicitCRIntegrator(blk, 10.0, exchange=False)
     assert whole.step(st, 0.5, coeffs, bnd)["nsub"] > 1
     whole.step(st, 0.5, coeffs, bnd)
 
-    blk2, st2, bnd2 = bump()
+    blk2, st2, bnd2 = _bump()
     first = ImplicitCRIntegrator(blk2, 10.0, exchange=False)
     first.step(st2, 0.5, coeffs, bnd2)
     saved = first.checkpoint_state()
