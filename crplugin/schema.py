@@ -80,6 +80,10 @@ GENERAL = {
         "steady_rtol": Param(1e-5, "steady: stop when max|dE_c/dt| / max E_c, in units of the light-crossing "
                                     "time L/V_m of the domain, is below this (bottleneck: 1e-6 per unit time, "
                                     "the explicit run's time.steady_tol)", positive=True),
+        "linear_solver": Param("line", "implicit and steady, 2D/3D, periodic or across ranks: line (GMRES "
+                                       "on the Newton matrix, preconditioned by a band LU of its x1 lines) "
+                                       "or lu (sparse LU of the whole matrix on one rank; of each rank's "
+                                       "block across ranks)", choices=("line", "lu")),
     },
     "units": {
         "length": Param(1.0, "code length unit [cm]", positive=True),

@@ -902,7 +902,8 @@ cdef class CRStep:
                                         p_un = 4 * (((pk - k0) * n2 + (pj - j0)) * n1 + (pi - i0)) + var
                                         for w in range(4):
                                             if ku >= 0:
-                                                band[ku + r_un + w - p_un, p_un] = (rp[w, k, j, i] - r0[w, k, j, i]) * inv
+                                                if r_un + w - p_un <= ku and p_un - r_un - w <= ku:
+                                                    band[ku + r_un + w - p_un, p_un] = (rp[w, k, j, i] - r0[w, k, j, i]) * inv
                                             else:
                                                 rows[m] = r_un + w
                                                 cols[m] = p_un
@@ -947,10 +948,15 @@ cdef class CRStep:
 
     cdef inline Py_ssize_t _emit(self, Py_ssize_t row, Py_ssize_t col, double val, double[:, ::1] band,
                                  Py_ssize_t ku, long[::1] rows, long[::1] cols, double[::1] vals,
-                                 Py_ssize_t m) noexcept nogil:
+                                 Py_ssize_t m, int coo) noexcept nogil:
+        # band storage keeps the couplings within ku of the diagonal: all of them in 1D, the
+        # x1 lines in 2D/3D (the line preconditioner); the rest is dropped.  coo: the triplets
+        # of the whole matrix as well
         if ku >= 0:
-            band[ku + row - col, col] += val
-            return m
+            if row - col <= ku and col - row <= ku:
+                band[ku + row - col, col] += val
+            if not coo:
+                return m
         rows[m] = row
         cols[m] = col
         vals[m] = val
@@ -959,11 +965,13 @@ cdef class CRStep:
     def jacobian_analytic(self, const double[:, :, :, ::1] cr, const double[:, :, :, ::1] bhat,
                           double s_min, const int[:, ::1] bc, const unsigned char[:, :, ::1] hold_cr,
                           double[:, ::1] band, Py_ssize_t ku,
-                          long[::1] rows, long[::1] cols, double[::1] vals):
+                          long[::1] rows, long[::1] cols, double[::1] vals, int coo=0):
         """The Jacobian of :meth:`jacobian`, written out: ``dL/dU`` of the frozen operator
         (opacities, signal speeds, velocity of the last unfrozen :meth:`rate`; ghosts of
         ``cr`` filled), same storage, about 20x cheaper than the coloured differences.
-        COO only: the couplings to ghosts filled by another rank are given as columns
+        ``coo = 1`` with ``ku >= 0``: the band (entries farther than ``ku`` from the
+        diagonal dropped: the x1 lines in 2D/3D) and the COO triplets of the whole matrix in
+        one pass.  COO only: the couplings to ghosts filled by another rank are given as columns
         ``nunk + 4 * (k * nj + j) * ni + i) + var`` (full-array cell index), so that the
         caller can apply the whole operator after a halo exchange of the vector.
 
@@ -1057,7 +1065,7 @@ cdef class CRStep:
                                 dur[3] = -0.5 * ph_b
                                 for t in range(4):
                                     ok = self._ghost_source(bc, hold_cr, a, idx - 2 + t, mm, &src, &fac)
-                                    if ok == 0 or (ok == 2 and ku >= 0):
+                                    if ok == 0 or (ok == 2 and ku >= 0 and not coo):
                                         continue
                                     pos[a] = src
                                     if ok == 1:
@@ -1076,20 +1084,20 @@ cdef class CRStep:
                                                        + (pos[0] - self.c_i0)) + nn
                                             if a == 0:
                                                 m = self._emit(row, col, -s / self.vol1[idx - 1], band, ku,
-                                                               rows, cols, vals, m)
+                                                               rows, cols, vals, m, coo)
                                             else:
                                                 m = self._emit(row, col, -s / (self.dx2 if a == 1 else self.dx3),
-                                                               band, ku, rows, cols, vals, m)
+                                                               band, ku, rows, cols, vals, m, coo)
                                         pos[a] = idx
                                         if idx < self.ng[a] + self.n[a]:
                                             row = 4 * (((pos[2] - self.c_k0) * n2 + (pos[1] - self.c_j0)) * n1
                                                        + (pos[0] - self.c_i0)) + nn
                                             if a == 0:
                                                 m = self._emit(row, col, s / self.vol1[idx], band, ku,
-                                                               rows, cols, vals, m)
+                                                               rows, cols, vals, m, coo)
                                             else:
                                                 m = self._emit(row, col, s / (self.dx2 if a == 1 else self.dx3),
-                                                               band, ku, rows, cols, vals, m)
+                                                               band, ku, rows, cols, vals, m, coo)
             # --- cell-local terms: the geometric source along x1 and the source terms
             for k in range(self.c_k0, self.c_k1):
                 for j in range(self.c_j0, self.c_j1):
@@ -1097,7 +1105,7 @@ cdef class CRStep:
                         cell = 4 * (((k - self.c_k0) * n2 + (j - self.c_j0)) * n1 + (i - self.c_i0))
                         if self.act1 and self.area1[i + 1] != self.area1[i]:
                             m = self._emit(cell + 1, cell, vm2p * (self.area1[i + 1] - self.area1[i])
-                                           / self.vol1[i], band, ku, rows, cols, vals, m)
+                                           / self.vol1[i], band, ku, rows, cols, vals, m, coo)
                         for d in range(3):
                             b[d] = bhat[d, k, j, i]
                         vpar = self.vel[0, k, j, i] * b[0] + self.vel[1, k, j, i] * b[1] + self.vel[2, k, j, i] * b[2]
@@ -1123,9 +1131,9 @@ cdef class CRStep:
                             s = -(wpar * dr_par[mm] + vp[0] * dr_p[0][mm] + vp[1] * dr_p[1][mm]
                                   + vp[2] * dr_p[2][mm])
                             if s != 0.0:
-                                m = self._emit(cell, cell + mm, s, band, ku, rows, cols, vals, m)
+                                m = self._emit(cell, cell + mm, s, band, ku, rows, cols, vals, m, coo)
                             for d in range(3):
                                 s = -vm2 * (dr_par[mm] * b[d] + dr_p[d][mm])
                                 if s != 0.0:
-                                    m = self._emit(cell + 1 + d, cell + mm, s, band, ku, rows, cols, vals, m)
+                                    m = self._emit(cell + 1 + d, cell + mm, s, band, ku, rows, cols, vals, m, coo)
         return m
