@@ -25,7 +25,8 @@ states of both integrators are the same discrete solution) with
   SIAM J. Numer. Anal. 35, 508): backward-Euler steps with one Newton
   iteration each and a pseudo step grown by switched evolution relaxation,
   :math:`\Delta\tau_{k+1} = \Delta\tau_k\,\|L_{k-1}\|/\|L_k\|` (at most x10 per
-  step), capped at one cell per step at the front speed while the residual is
+  step, kept when the residual rises less than twofold), capped at eight cells per
+  step at the front speed while the residual is
   large (streaming has piled-up steady branches that a continuation jumping
   ahead lands on; ``docs/implicit_cr.md``).  No energy or momentum is given
   to the gas.
@@ -37,14 +38,15 @@ opacities, signal speeds and velocity is written out in compiled code
 (:meth:`~crplugin.kernels.cr_step.CRStep.jacobian_analytic`; the coloured
 finite differences of :meth:`~crplugin.kernels.cr_step.CRStep.jacobian`
 check it).  Linear solves: 1D without a periodic side, a LAPACK band LU
-(``dgbtrf``/``dgbtrs``); otherwise on one rank, a sparse direct solve
-(SuperLU) with the periodic wrap in the matrix; across MPI ranks, restarted
-GMRES on the written-out Jacobian across ranks (the block's columns plus those
-of the other ranks' cells, applied after a halo exchange of the vector; the
-matrix-free :math:`v - \Delta t\,(L(U+\epsilon v) - L(U))/\epsilon` where a
-user boundary function fills the ghosts), preconditioned by the block-local
-direct solve, with every dot product a global sum through
-:meth:`crplugin.parallel.Decomposition.sum`.
+(``dgbtrf``/``dgbtrs``) of the whole matrix; otherwise (2D, 3D, a periodic
+side, several ranks) restarted GMRES on the written-out Jacobian (across ranks:
+the block's columns plus those of the other ranks' cells, applied after a halo
+exchange of the vector; the matrix-free :math:`v - \Delta t\,(L(U+\epsilon v)
+- L(U))/\epsilon` where a user boundary function fills the ghosts),
+preconditioned by the band LU of its x1 lines (``cr.linear_solver = "line"``)
+or by a sparse LU (SuperLU) of the block (``"lu"``; on one rank that is the
+whole matrix, periodic wrap included, and is used directly), with every dot
+product a global sum through :meth:`crplugin.parallel.Decomposition.sum`.
 
 **Where the streaming sign flips** (:math:`\hat b\cdot\nabla P_c` changes
 sign, e.g. at a CR maximum): the sign is :math:`\tanh(h_c\,\hat b\cdot\nabla
