@@ -2,9 +2,9 @@
 
 1D CR diffusion of a Gaussian (``cr_diffusion`` with ``mesh.ny = 1``, 32 cells, periodic, to t = 0.05),
 ``cr.integrator = implicit``, one backward-Euler step of 20 explicit steps.  Not bit for bit:
-the serial run solves its Newton systems directly (the periodic wrap is in its
-Jacobian), the 2-rank run by GMRES on the global operator (dot products summed
-over ranks, the band LU of the block as preconditioner).  Both converge Newton to
+both solve their Newton systems by GMRES on the whole operator, preconditioned by the
+band LU of the mesh without the periodic wrap (serial) or of the block (2 ranks, dot
+products summed over ranks).  Both converge Newton to
 ``cr.newton_rtol = 1e-10`` (or to the round-off floor of the residual), GMRES to
 1e-11.  Measured: 4.9e-13 of the peak (2.8e-13 with the block's SuperLU as the
 preconditioner).  (Before the Newton iteration accepted a
