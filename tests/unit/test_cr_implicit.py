@@ -216,8 +216,9 @@ def test_written_out_jacobian_equals_coloured_differences(shape, kinds):
 
 
 def test_periodic_wrap_is_in_the_jacobian():
-    # a serial periodic run solves its Newton systems directly: the couplings across the
-    # periodic edge must be in the matrix (columns of L by central differences, all cells)
+    # with cr.linear_solver = lu a serial periodic run solves its Newton systems directly (and
+    # the line solver's GMRES applies the same matrix): the couplings across the periodic edge
+    # must be in the matrix (columns of L by central differences, all cells)
     blk, st, _ = _state((16,))
     bnd = Boundaries(blk, kinds={(a, s): "periodic" for a in range(3) for s in ("inner", "outer")})
     st.cr[IEC] = 3.0 + np.sin(2 * np.pi * blk.mesh()[0] / 10.0) * np.ones(blk.shape)
