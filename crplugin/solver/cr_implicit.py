@@ -41,10 +41,8 @@ check it).  Linear solves: 1D without a periodic side, a LAPACK band LU
 (``dgbtrf``/``dgbtrs``) of the whole matrix; otherwise (2D, 3D, a periodic
 side, several ranks) restarted GMRES on the written-out Jacobian (across ranks:
 the block's columns plus those of the other ranks' cells, applied after a halo
-exchange of the vector; the matrix-free :math:`v - \Delta t\,(L(U+\epsilon v)
-- L(U))/\epsilon` where a user boundary function fills the ghosts),
-preconditioned by the band LU of its x1 lines (``cr.linear_solver = "line"``)
-or by a sparse LU (SuperLU) of the block (``"lu"``; on one rank that is the
+exchange of the vector), preconditioned by the band LU of its x1 lines
+(``cr.linear_solver = "line"``) or by a sparse LU (SuperLU) of the block (``"lu"``; on one rank that is the
 whole matrix, periodic wrap included, and is used directly), with every dot
 product a global sum through :meth:`crplugin.parallel.Decomposition.sum`.
 
@@ -310,32 +308,29 @@ class ImplicitCRIntegrator(CRIntegrator):
         # a block-local direct solve is the exact Newton matrix only without shared sides (those
         # couplings are not in the local Jacobian: then GMRES on the global operator)
         self._remote = _CODES["remote"] in codes
-        self._direct = not self._remote
         exact_band = self.ndim == 1 and self._act[0] and not ({_CODES["periodic"], _CODES["remote"]} & codes)
         # otherwise x1-line preconditioned GMRES (cheap, near-exact where b is along x1), or SuperLU
         self._line = (not exact_band) and self._act[0] and self.linear_solver == "line"
-        if self._line:
-            self._direct = False
-        self._storage(band=exact_band or self._line)
+        self._direct = not (self._remote or self._line)    # the factorised matrix is the whole one
+        self._storage(band=exact_band or self._line, coo=not exact_band)
         return {"coeffs": c, "bhat": unit_field(state), "emag": self._emag(state), "kernel": kernel,
                 "extrinsic": int(extrinsic), "svp": c["stream_velocity_par"] if extrinsic else self._zero,
                 "bc": bc, "hold_cr": hold_cr, "hold_u": hold_u, "halo": halo,
                 "cr_held": state.cr.copy(), "u_held": state.u.copy()}
 
-    def _storage(self, band):
+    def _storage(self, band, coo):
         """Storage of the Jacobian, allocated once: a band (1D, no wrap-around: the whole matrix),
         COO triplets (the whole matrix otherwise), or both (line solver: the band holds the x1
         lines that precondition GMRES on the whole matrix)."""
-        if self._coo_store is None and not (band and not self._line):
+        if coo and self._coo_store is None:
             cap = self._nunk * NCR * (1 + 2 * JAC_HALF * self.ndim)
             self._coo_store = [np.zeros(cap, dtype=np.int64), np.zeros(cap, dtype=np.int64), np.zeros(cap)]
-        if band:
-            if self._band_store is None:
-                self._band_store = np.zeros((2 * self._band_ku + 1, self._nunk))
-            self._ku, self._band = self._band_ku, self._band_store
-            self._coo = [np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), np.zeros(1)]
-        else:
-            self._ku, self._band, self._coo = -1, np.zeros((1, 1)), self._coo_store
+        if band and self._band_store is None:
+            self._band_store = np.zeros((2 * self._band_ku + 1, self._nunk))
+        self._ku = self._band_ku if band else -1
+        self._band = self._band_store if band else np.zeros((1, 1))
+        self._coo = (self._coo_store if coo
+                     else [np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), np.zeros(1)])
 
     def _fill(self, state, ctx):
         self._kern.fill(state.cr, state.u, 0, ctx["bc"], ctx["hold_cr"], ctx["hold_u"], ctx["cr_held"],
@@ -372,7 +367,7 @@ class ImplicitCRIntegrator(CRIntegrator):
                                          self._band, self._ku, *self._coo)
             return ("band", self._ku, self._band), l0
         # the whole matrix as COO triplets (line solver: and the band of its x1 lines, one pass)
-        rows, cols, vals = self._coo_store
+        rows, cols, vals = self._coo
         m = self._kern.jacobian_analytic(state.cr, ctx["bhat"], self._s_min, ctx["bc"], ctx["hold_cr"],
                                          self._band, self._ku, rows, cols, vals, int(self._line))
         rows, cols, vals = rows[:m], cols[:m], vals[:m]
@@ -422,47 +417,33 @@ class ImplicitCRIntegrator(CRIntegrator):
         return lu.solve
 
     # --- linear solve -------------------------------------------------------
-    def _linear_solve(self, state, u, l0, rhs, dt, solve_local, ctx, rtol=None):
-        """Solve ``(I - dt J(u)) x = rhs``: directly with ``solve_local`` when it is the exact
-        matrix (1D band, or SuperLU on one rank), else by GMRES preconditioned by ``solve_local``
-        (x1 lines, or the block across ranks) on the written-out matrix (the matrix-free frozen
-        operator where it is not available) (``self.krylov_iterations`` says how many iterations)."""
+    def _linear_solve(self, rhs, dt, solve_local, rtol=None):
+        """Solve ``(I - dt J) x = rhs``: directly with ``solve_local`` when it factorises the whole
+        matrix (1D band, or SuperLU on one rank), else by GMRES on the written-out matrix of the
+        last :meth:`_jacobian` (across ranks: this block's columns plus those of the other ranks'
+        cells, applied after a halo exchange of the vector), preconditioned by ``solve_local``
+        (x1 lines, or the block's SuperLU); ``self.krylov_iterations`` says how many iterations."""
         self.stats["linear_solves"] += 1
         if self._direct:
             return solve_local(rhs)
+        own, ghost = self._jac_own, self._jac_ghost
+        if not self._remote:
+            return self._gmres(lambda v: v - dt * (own @ v), solve_local, rhs, rtol)
+        scratch = np.zeros((NCR,) + self.block.shape)
+        holder = _Holder(scratch)
 
-        if (self._ku < 0 and getattr(self, "_jac_ghost", None) is not None) or self._line:
-            # the written-out Jacobian across ranks: this block's part plus the columns of the
-            # other ranks' cells, applied after a halo exchange of the vector (the operator the
-            # block-local preconditioner approximates; no finite-difference error)
-            own, ghost = self._jac_own, self._jac_ghost
-            scratch = np.zeros((NCR,) + self.block.shape)
-            holder = _Holder(scratch)
+        def apply_across_ranks(v):
+            # every rank with a shared side exchanges (a collective), couplings or not
+            self._put(v, scratch)
+            for a in range(3):
+                if self._act[a]:
+                    self.decomp.exchange(holder, a, ("cr",))
+            jv = own @ v
+            if ghost is not None:
+                jv = jv + ghost @ np.moveaxis(scratch, 0, -1).ravel()
+            return v - dt * jv
 
-            def apply_exact(v):
-                if ghost is None:
-                    return v - dt * (own @ v)
-                self._put(v, scratch)
-                for a in range(3):
-                    if self._act[a]:
-                        self.decomp.exchange(holder, a, ("cr",))
-                return v - dt * (own @ v + ghost @ np.moveaxis(scratch, 0, -1).ravel())
-
-            return self._gmres(apply_exact, solve_local, rhs, rtol)
-
-        unorm = math.sqrt(self._dot(u, u))
-        unorm = unorm if unorm > 0.0 else 1.0
-
-        def apply(v):
-            vn = math.sqrt(self._dot(v, v))
-            if vn == 0.0:
-                return np.zeros_like(v)
-            eps = FD_REL * unorm / vn
-            return v - dt * (self._rate(state, u + eps * v, ctx, frozen=True) - l0) / eps
-
-        self._rate(state, u, ctx)               # freeze the opacities at u
-
-        return self._gmres(apply, solve_local, rhs, rtol)
+        return self._gmres(apply_across_ranks, solve_local, rhs, rtol)
 
     def _gmres(self, apply, prec, b, rtol=None, restart=40, max_restarts=10):
         """Right-preconditioned restarted GMRES with global dot products.
@@ -522,7 +503,7 @@ class ImplicitCRIntegrator(CRIntegrator):
         return x
 
     # --- one Newton update with damping -------------------------------------------
-    def _damped_update(self, state, u, du, residual, norm0, scales, ctx):
+    def _damped_update(self, u, du, residual, norm0, scales):
         """Backtracking when the weighted residual norm grows more than ``WATCHDOG`` times;
         E_c projected to >= 10 % of its old value."""
         lam = 1.0
@@ -560,17 +541,16 @@ class ImplicitCRIntegrator(CRIntegrator):
                     f"U - U^n - dt L(U) is {norm:.2e} > cr.newton_rtol = {self.newton_rtol:.1e} after "
                     f"{it} Newton iterations (t = {state.time:g}, dt = {dt:.3g}); lower cr.max_subcycles "
                     f"(the implicit step is that many explicit steps) or raise cr.newton_max_iter")
-            jac, l0 = self._jacobian(state, u, ctx, scales)
+            jac, _ = self._jacobian(state, u, ctx, scales)
             solve_local = self._factor(jac, dt)
-            du = self._linear_solve(state, u, l0, -g, dt, solve_local, ctx)
+            du = self._linear_solve(-g, dt, solve_local)
             u_old = u
-            u, g, norm, lam = self._damped_update(state, u, du, residual, norm, scales, ctx)
+            u, g, norm, lam = self._damped_update(u, du, residual, norm, scales)
             self.stats["newton_iterations"] += 1
             # the residual has a round-off floor ~ eps dt |L| (stiff relaxation: V_m^2 sigma dt >> 1)
             # that may lie above rtol: an update below rtol means U no longer changes (converged)
             if lam > 0.0 and self._wnorm(u - u_old, scales) <= rtol and norm <= NEWTON_FLOOR * rtol:
                 break
-            l0 = (u - un - g) / dt if dt > 0 else l0
             if lam == 0.0:
                 raise NotConverged(
                     f"implicit CR step did not converge: the Newton line search found no decrease of the "
@@ -649,7 +629,7 @@ class ImplicitCRIntegrator(CRIntegrator):
             dtau_use = min(dtau, dtau_cap) if history[-1] > STEADY_RELEASE else dtau
             self.dtau_history.append(dtau_use)
             jac, l0 = self._jacobian(state, u, ctx, scales)
-            du = self._linear_solve(state, u, l0, dtau_use * l0, dtau_use, self._factor(jac, dtau_use), ctx,
+            du = self._linear_solve(dtau_use * l0, dtau_use, self._factor(jac, dtau_use),
                                     rtol=max(self.linear_rtol, STEADY_LINEAR_RTOL))
             trial = u + du
             # positivity: a cell's E_c falls by at most 90 % per pseudo step (a projection, not a
