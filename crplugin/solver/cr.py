@@ -428,7 +428,6 @@ class CRIntegrator:
         nsub = max(1, math.ceil(dt / dt_min * (1.0 - 1e-12))) if dt > 0 else 0
         dt_sub = dt / nsub if nsub else 0.0
         act = self.block.active
-        vol = float(np.prod([d for d, a in zip(self._dx, self._act) if a]))
         extrinsic = "stream_velocity_par" in c
         svp = c["stream_velocity_par"] if extrinsic else self._zero
         vmax = float(np.max(np.abs(self._velocity(state, w)[(slice(None),) + act]))) + float(
@@ -447,19 +446,23 @@ class CRIntegrator:
                        svp, int(extrinsic), kernel, int(w is not None), nsub, dt_sub, bc, hold_cr, hold_u,
                        state.cr.copy(), state.u.copy(), halo, de_tot, dm_tot)
         heat, work = self._rates(state, c, bhat, w, kernel)
-        de_tot = de_tot[act]
-        dm_tot = dm_tot[(slice(None),) + act]
-        self.diagnostics = {
+        self.diagnostics = self._diagnostics(nsub, dt_sub, de_tot[act], dm_tot[(slice(None),) + act], heat, work)
+        return self.diagnostics
+
+    def _diagnostics(self, nsub, dt_sub, de, dm, heat, work):
+        """What :meth:`step` returns: ``de``, ``dm`` the energy and momentum densities given to
+        the gas on the active cells, ``heat``, ``work`` the rates of :meth:`_rates`."""
+        vol = float(np.prod([d for d, a in zip(self._dx, self._act) if a]))
+        return {
             "nsub": nsub,
             "dt_sub": dt_sub,
-            "energy_exchanged": float(de_tot.sum() * vol),
-            "momentum_exchanged": tuple(float(x) for x in dm_tot.reshape(3, -1).sum(axis=1) * vol),
-            "gas_energy_source": de_tot,
-            "gas_momentum_source": dm_tot,
+            "energy_exchanged": float(de.sum() * vol),
+            "momentum_exchanged": tuple(float(x) for x in dm.reshape(3, -1).sum(axis=1) * vol),
+            "gas_energy_source": de,
+            "gas_momentum_source": dm,
             "heating": heat,
             "work": work,
         }
-        return self.diagnostics
 
     def _velocity(self, state, w=None):
         if w is not None:

@@ -702,17 +702,7 @@ class ImplicitCRIntegrator(CRIntegrator):
                 raise
         self._fill(state, ctx)
         heat, work = self._rates(state, ctx["coeffs"], ctx["bhat"], w, kernel)
-        vol = float(np.prod([d for d, a in zip(self._dx, self._act) if a]))
-        self.diagnostics = {
-            "nsub": nsub,
-            "dt_sub": dt / max(nsub, 1),
-            "newton_iterations": self.stats["newton_iterations"] - before["newton_iterations"],
-            "linear_solves": self.stats["linear_solves"] - before["linear_solves"],
-            "energy_exchanged": float(de.sum() * vol),
-            "momentum_exchanged": tuple(float(x) for x in dm.reshape(3, -1).sum(axis=1) * vol),
-            "gas_energy_source": de,
-            "gas_momentum_source": dm,
-            "heating": heat,
-            "work": work,
-        }
+        self.diagnostics = self._diagnostics(nsub, dt / max(nsub, 1), de, dm, heat, work)
+        for key in ("newton_iterations", "linear_solves"):
+            self.diagnostics[key] = self.stats[key] - before[key]
         return self.diagnostics
