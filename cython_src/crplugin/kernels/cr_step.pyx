@@ -101,6 +101,17 @@ cdef inline void _hll_bounds(double vl, double al, double vr, double ar, double 
     bp[0] = sr if sr > 0.0 else 0.0
 
 
+cdef inline double _along_b(double b1, double b2, double b3, double x1, double x2, double x3,
+                           double* p1, double* p2, double* p3) noexcept nogil:
+    # x = x_par b + x_perp: returns x_par and writes x_perp (the one split of a vector along
+    # and across the unit vector b, used by the source update, the rate and the Jacobian)
+    cdef double par = x1 * b1 + x2 * b2 + x3 * b3
+    p1[0] = x1 - par * b1
+    p2[0] = x2 - par * b2
+    p3[0] = x3 - par * b3
+    return par
+
+
 cdef void _copy4(const double[:, :, :, ::1] a, double[:, :, :, ::1] b) noexcept nogil:
     cdef Py_ssize_t v, k, j, i
     for v in range(a.shape[0]):
@@ -168,14 +179,8 @@ cdef void _source_cells(double[:, :, :, ::1] cr, const double[:, :, :, ::1] vel,
                 v3 = vel[2, k, j, i]
                 sp = s_par[k, j, i]
                 so = s_perp[k, j, i]
-                vpar = v1 * b1 + v2 * b2 + v3 * b3
-                fpar = f1 * b1 + f2 * b2 + f3 * b3
-                vp1 = v1 - vpar * b1
-                vp2 = v2 - vpar * b2
-                vp3 = v3 - vpar * b3
-                fp1 = f1 - fpar * b1
-                fp2 = f2 - fpar * b2
-                fp3 = f3 - fpar * b3
+                vpar = _along_b(b1, b2, b3, v1, v2, v3, &vp1, &vp2, &vp3)
+                fpar = _along_b(b1, b2, b3, f1, f2, f3, &fp1, &fp2, &fp3)
                 upar = vpar + us_par[k, j, i]          # relaxation target velocity along b
                 wpar = vpar + vs_par[k, j, i]          # velocity in the energy source along b
                 dpar = dt / (sp + dt * vm2)
@@ -696,7 +701,7 @@ cdef class CRStep:
         cdef Py_ssize_t k, j, i
         cdef double vm2 = self.v_m * self.v_m, gc = self.gamma_c
         cdef double b1, b2, b3, v1, v2, v3, f1, f2, f3, e0
-        cdef double vpar, fpar, rpar, sp, so, wpar, upar, vp1, vp2, vp3, rp1, rp2, rp3
+        cdef double vpar, fpar, rpar, sp, so, wpar, upar, vp1, vp2, vp3, fp1, fp2, fp3, rp1, rp2, rp3
         for k in range(self.c_k0, self.c_k1):
             for j in range(self.c_j0, self.c_j1):
                 for i in range(self.c_i0, self.c_i1):
@@ -716,17 +721,14 @@ cdef class CRStep:
                         sp = s_min
                     if so < s_min:
                         so = s_min
-                    vpar = v1 * b1 + v2 * b2 + v3 * b3
-                    fpar = f1 * b1 + f2 * b2 + f3 * b3
-                    vp1 = v1 - vpar * b1
-                    vp2 = v2 - vpar * b2
-                    vp3 = v3 - vpar * b3
+                    vpar = _along_b(b1, b2, b3, v1, v2, v3, &vp1, &vp2, &vp3)
+                    fpar = _along_b(b1, b2, b3, f1, f2, f3, &fp1, &fp2, &fp3)
                     upar = vpar + self.us_par[k, j, i]
                     wpar = vpar + self.vs_par[k, j, i]
                     rpar = (fpar - gc * upar * e0) / sp          # s = inf -> 0
-                    rp1 = (f1 - fpar * b1 - gc * vp1 * e0) / so
-                    rp2 = (f2 - fpar * b2 - gc * vp2 * e0) / so
-                    rp3 = (f3 - fpar * b3 - gc * vp3 * e0) / so
+                    rp1 = (fp1 - gc * vp1 * e0) / so
+                    rp2 = (fp2 - gc * vp2 * e0) / so
+                    rp3 = (fp3 - gc * vp3 * e0) / so
                     out[0, k, j, i] -= wpar * rpar + vp1 * rp1 + vp2 * rp2 + vp3 * rp3
                     out[1, k, j, i] -= vm2 * (rpar * b1 + rp1)
                     out[2, k, j, i] -= vm2 * (rpar * b2 + rp2)
@@ -1108,9 +1110,8 @@ cdef class CRStep:
                                            / self.vol1[i], band, ku, rows, cols, vals, m, coo)
                         for d in range(3):
                             b[d] = bhat[d, k, j, i]
-                        vpar = self.vel[0, k, j, i] * b[0] + self.vel[1, k, j, i] * b[1] + self.vel[2, k, j, i] * b[2]
-                        for d in range(3):
-                            vp[d] = self.vel[d, k, j, i] - vpar * b[d]
+                        vpar = _along_b(b[0], b[1], b[2], self.vel[0, k, j, i], self.vel[1, k, j, i],
+                                        self.vel[2, k, j, i], &vp[0], &vp[1], &vp[2])
                         sp = self.s_par[k, j, i]
                         so = self.s_perp[k, j, i]
                         if sp < s_min:
