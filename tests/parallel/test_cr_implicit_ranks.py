@@ -18,8 +18,6 @@ serial run's line preconditioner on the whole mesh.  Both GMRES to 1e-11, so the
 Newton iterates agree to about that: measured 9.7e-14 (x split) and 9.4e-14 (y split).
 """
 
-import traceback
-
 import numpy as np
 import pytest
 from mpi4py import MPI
@@ -29,6 +27,7 @@ from crplugin import problems
 from crplugin.run import run
 from crplugin.simulation import Simulation, make_parameters
 from crplugin.state import IEC
+from helpers.ranks import or_abort
 
 OVERRIDES = ["mesh.nx=32", "mesh.ny=1", "cr.integrator=implicit", "cr.max_subcycles=20",
              "cr.newton_rtol=1e-10", "time.tlim=0.05", "output.progress=false", "output.dt=0"]
@@ -53,17 +52,13 @@ def _energy(comm, outdir, overrides):
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_implicit_diffusion_two_ranks_equals_serial(tmp_path_factory, case):
     comm = MPI.COMM_WORLD
-    try:
-        out = comm.bcast(str(tmp_path_factory.mktemp("impl")) if comm.rank == 0 else None)
-        par = _energy(comm, out + "/par", CASES[case])
-        ok, msg = True, ""
-        if comm.rank == 0:
-            serial = [o for o in CASES[case] if not o.startswith("mesh.ranks_")]
-            ser = _energy(MPI.COMM_SELF, out + "/ser", serial)
-            err = float(np.abs(par - ser).max() / np.abs(ser).max())
-            ok, msg = err < 1e-12, f"max difference {err:.2e} of the peak"
-        ok, msg = comm.bcast((ok, msg))
-    except Exception:
-        traceback.print_exc()
-        comm.Abort(1)
+    out = comm.bcast(str(tmp_path_factory.mktemp("impl")) if comm.rank == 0 else None)
+    par = or_abort(_energy, comm, out + "/par", CASES[case])
+    ok, msg = True, ""
+    if comm.rank == 0:
+        serial = [o for o in CASES[case] if not o.startswith("mesh.ranks_")]
+        ser = or_abort(_energy, MPI.COMM_SELF, out + "/ser", serial)
+        err = float(np.abs(par - ser).max() / np.abs(ser).max())
+        ok, msg = err < 1e-12, f"max difference {err:.2e} of the peak"
+    ok, msg = comm.bcast((ok, msg))
     parallel_assert(ok, msg)

@@ -1,11 +1,11 @@
 """Implicit CR diffusion (``cr_diffusion``, 1D, periodic) against the analytic Gaussian.
 
 Backward Euler with steps of 20 explicit steps (dt = 0.031, 8 steps to t = 0.25)
-through the Krylov path (the periodic block has a neighbour: itself).  The
+through GMRES (the periodic wrap is left to GMRES by the band preconditioner).  The
 time error of BE on a Gaussian of variance 1 + 2 kappa t is ~ kappa dt / sigma^2
-per unit time, a few 1e-4 of the peak over the run; measured L1/peak 3.8e-4
+per unit time, a few 1e-4 of the peak over the run; measured L1/peak 3.5e-4
 (explicit: 6.9e-4, whose error is the reduced speed of light's telegraph term
-and the spatial one) and peak error -2.6e-3.  A wrong Jacobian does not converge
+and the spatial one) and peak error -2.3e-3.  A wrong Jacobian does not converge
 (one-line error), a wrong operator misses the analytic profile by O(1e-2).
 """
 from crplugin import problems

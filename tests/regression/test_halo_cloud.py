@@ -96,7 +96,7 @@ def test_steady_profile_on_frozen_gas_follows_each_field_line():
     # P_c = P_in (rho / rho_max)^(2/3) (v_A falling, then rising along the line).
     # Measured: 140 pseudo steps; L1rel against that per-row profile 1.6e-2, the explicit
     # run's at the same resolution 1.55e-2, the two 6.3e-4 apart (the cloud's 4-cell tanh
-    # edge: the level behind the cloud sits 11 % below (rho_halo/rho_cloud)^(2/3), the
+    # edge: the level behind the cloud sits 9 % below (rho_halo/rho_cloud)^(2/3), the
     # first-order offset of the bottleneck problem).  With the continuation as it was (one
     # cell per pseudo step, SER following every rise) 3000 pseudo steps did not converge.
     hc = problems.load("halo_cloud")
@@ -119,7 +119,11 @@ def test_steady_profile_on_frozen_gas_follows_each_field_line():
         theory[j, k:] = e_in * (rho[j, k:] / rho[j, k]) ** (2.0 / 3.0)
     assert np.abs(e - theory).sum() / theory.sum() < 3e-2
     centre = e[e.shape[0] // 2]
+    # the plateau in the halo up to the cloud's edge (x < 0.30 kpc) is flat to the
+    # regularisation's relative slope 1/h_c, at most L/h_c = 1e-3 over the box: measured 9.7e-5
+    x = sim.block.x1v[act[2]]
+    upstream = x < params["problem.cloud_x"] - params["problem.cloud_radius"]
+    assert np.ptp(centre[upstream]) < 1e-3 * e_in
     k = peak[e.shape[0] // 2]
-    assert np.ptp(centre[:k - 2]) < 1e-3 * e_in              # the plateau up to the cloud
     behind = centre[k + 8:-8].mean() / (e_in * (rho[e.shape[0] // 2, -1] / rho.max()) ** (2.0 / 3.0))
     assert 0.8 < behind < 1.05, behind
