@@ -130,7 +130,12 @@ class Progress:
 class SteadyState:
     """Detects a steady state: the largest relative change rate of the conserved
     gas variables and the CR energy density, max|q(t) - q(t - T)| / (max|q| T)
-    over the check interval T, below tol.
+    over the check interval T, below tol in two checks in a row.
+
+    One quiet interval is not enough: a first step longer than the interval can
+    pass with nothing changing although the run has not started (a time-dependent
+    boundary evaluated at the start of a long step, e.g. an inflow ramp shorter
+    than the step on frozen gas), and would otherwise be reported as steady.
 
     The CR flux is left out: in the two-moment scheme it is a fast variable that
     relaxes towards its quasi-steady value in ~1/(sigma V_m^2), and where P_c is
@@ -148,6 +153,7 @@ class SteadyState:
         self.last_time = sim.time
         self.last = self._snapshot() if self.tol > 0 else None
         self.rate = math.inf
+        self.quiet = 0          # checks in a row with the rate below tol
 
     def _snapshot(self):
         s = self.sim.state
@@ -170,14 +176,17 @@ class SteadyState:
                     rate = max(rate, change / (scale * span))
         self.rate = rate
         self.last, self.last_time = now, self.sim.time
-        return rate < self.tol
+        self.quiet = self.quiet + 1 if rate < self.tol else 0
+        return self.quiet >= 2
 
     def state(self):
         snap = {str(i): a for i, a in enumerate(self.last or [])}
-        return {"last_time": float(self.last_time), "rate": float(self.rate), "snapshot": snap}
+        return {"last_time": float(self.last_time), "rate": float(self.rate), "quiet": int(self.quiet),
+                "snapshot": snap}
 
     def restore(self, st):
         self.last_time, self.rate = float(st["last_time"]), float(st["rate"])
+        self.quiet = int(st.get("quiet", 0))
         if self.tol > 0:
             snap = st["snapshot"]
             if not snap:  # written by a run without a detector: start one now

@@ -239,7 +239,10 @@ def analyse(outdir, params):
     n_h = p["x_h"] * f["density"] / M_P
     background = n_h * p["heating_per_H"]
     temp = p["mu"] * M_P * f["pressure"] / (f["density"] * K_B)
-    st, pa = f["streaming_heating"], f["pa_heating"]
+    # heating fields are written by the source terms that compute them; a run without
+    # them (e.g. sources.enabled=streaming) gets NaN heating numbers, not an error
+    missing = np.full_like(f["density"], np.nan)
+    st, pa = f.get("streaming_heating", missing), f.get("pa_heating", missing)
     reached = (temp >= p["t_cold"]) & (f["cr_energy_density"] * (gamma_c - 1.0) > 0.01 * p_in)
     nreach = max(int(reached.sum()), 1)
     p_c = f["cr_energy_density"] * (gamma_c - 1.0)
@@ -270,7 +273,7 @@ def analyse(outdir, params):
         # effective expansion time of the field where the CRs are: eq 48 solved for tau_B,
         # tau_eff = (4/15)(v_A/c) sum(P_c) / sum(H_pa) (Zweibel's section-6 value: 3.7e12 s)
         "tau_B_effective_s": (float(4.0 / 15.0 * np.sum((v_a / C_LIGHT * p_c)[reached]) / pa[reached].sum())
-                              if pa[reached].sum() > 0 else float("inf")),
+                              if pa[reached].sum() > 0 else float("inf") if np.isfinite(pa).all() else float("nan")),
         "v_A_over_c_halo": float(np.median(va_l[rho_l < 2 * rho_l.min()]) / C_LIGHT),
         "cloud_mass_final_over_initial": float(masses[-1] / masses[0]),
         "cloud_velocity_kms": float(vcm[-1] / 1e5),
@@ -300,7 +303,10 @@ def analyse(outdir, params):
     ax1b.set_ylabel(r"$v_{x,cm}$ [km s$^{-1}$]", color="C1")
     ax[1].legend(fontsize=7, loc="lower left")
     ax[1].set_title(f"final v_cm = {result['cloud_velocity_kms']:.3g} km/s", fontsize=9)
-    if ndim >= 2:
+    if ndim >= 2 and not np.isfinite(st).all():
+        ax[2].set_axis_off()
+        ax[2].set_title("no heating fields in the output (sources cr_diagnostics, pa_heating)", fontsize=8)
+    elif ndim >= 2:
         y = centres(params, 1)
         with np.errstate(divide="ignore"):
             im = ax[2].pcolormesh(x, y, np.log10(np.maximum(st[k], 1e-40)), shading="auto",

@@ -127,3 +127,23 @@ def test_steady_profile_on_frozen_gas_follows_each_field_line():
     k = peak[e.shape[0] // 2]
     behind = centre[k + 8:-8].mean() / (e_in * (rho[e.shape[0] // 2, -1] / rho.max()) ** (2.0 / 3.0))
     assert 0.8 < behind < 1.05, behind
+
+
+def test_frozen_gas_run_is_not_called_steady_before_the_crs_arrive(tmp_path):
+    # Frozen gas, streaming only, the inflow ramped over 0.01 Myr: the first step (1000
+    # explicit sub-steps, 12.5 Myr at 40 x 16) starts at t = 0 with the ramp at zero, so no
+    # CRs enter during it and the state does not change at all.  One quiet check interval
+    # (10 Myr) used to end the run there as "steady" with no CRs in the box; the detector now
+    # needs two in a row.  The run then stops once the CR profile has settled (t = 100 Myr
+    # measured), with the upstream plateau at the inflow value.  Without the heating
+    # diagnostics in the output the analysis reports NaN heating instead of failing.
+    hc = problems.load("halo_cloud")
+    params = make_parameters(hc, problems.input_file("halo_cloud"), [
+        "mesh.nx=40", "mesh.ny=16", "mhd.evolve=false", "cr.exchange=false", "sources.enabled=streaming",
+        "problem.t_ramp=0.01", "time.steady_tol=1e-4", "time.tlim=400", "output.dt=1000",
+        "output.progress=false"])
+    summary = run(Simulation(params, hc), str(tmp_path))
+    assert summary["steady_state"] and summary["time"] > 2 * params["time.steady_interval"], summary["time"]
+    result = hc.analyse(str(tmp_path), params)
+    assert abs(result["upstream_over_inflow"] - 1.0) < 1e-2, result["upstream_over_inflow"]
+    assert np.isnan(result["streaming_heating_mean"]) and np.isnan(result["pa_over_background"])
