@@ -141,7 +141,12 @@ def cmd_run(args):
               f"{summary['zone_cycles_per_second']:.3g} zone-cycles/s, floors hit: {summary['floors_hit']}")
         print(f"outputs: {len(summary['outputs'])} files in {args.outdir}; checkpoint: {summary['checkpoint']}")
         if not args.no_analysis and hasattr(problem, "analyse"):
-            result = problem.analyse(args.outdir, params)
+            try:
+                result = problem.analyse(args.outdir, params)
+            except Exception as exc:    # the run is done and saved: say what failed, in one line
+                print(f"crplugin: error: the {args.problem} analysis failed ({type(exc).__name__}: {exc}); "
+                      f"the run finished and its outputs are in {args.outdir}", file=sys.stderr)
+                return 1
             for key, value in result.items():
                 print(f"  {key}: {value:.4g}" if isinstance(value, float) else f"  {key}: {value}")
     return 0

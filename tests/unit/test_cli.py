@@ -259,7 +259,7 @@ def test_split_errors_name_the_ranks_parameters(tmp_path):
 def test_signal_stops_with_one_line_and_a_checkpoint(sig, code, words, tmp_path):
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "crplugin", *RUN, "time.tlim=1e6", "time.dt_max=5",
-                             "output.progress=false", "-o", str(out)], stdout=subprocess.PIPE,
+                             "time.steady_tol=0", "output.progress=false", "-o", str(out)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=ENV)
     deadline = time.time() + 120
     while not (out / "bottleneck.hst").exists() and time.time() < deadline:
@@ -272,3 +272,21 @@ def test_signal_stops_with_one_line_and_a_checkpoint(sig, code, words, tmp_path)
     assert words in lines[0] and "restart with: crplugin run bottleneck" in lines[0], err
     chk = lines[0].split("--restart ")[1].strip()
     assert io.read_parameters(chk)["time.tlim"] == 1e6
+
+
+def test_a_failing_analysis_is_one_line_and_keeps_the_run(tmp_path, monkeypatch, capsys):
+    # the run has finished and written its outputs when the problem's analysis runs: an
+    # exception there (any kind, e.g. a KeyError for a field the run did not write) is one
+    # line naming the analysis and where the outputs are, with exit status 1
+    from crplugin import cli, problems
+
+    def broken(outdir, params):
+        raise KeyError("streaming_heating")
+
+    monkeypatch.setattr(problems.load("bottleneck"), "analyse", broken)
+    out = tmp_path / "out"
+    code = cli.main(["run", "bottleneck", "mesh.nx=32", "time.tlim=5", "output.progress=false", "-o", str(out)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1
+    assert len(err) == 1 and "bottleneck analysis failed" in err[0] and "streaming_heating" in err[0], err
+    assert any(n.endswith(".h5") for n in os.listdir(out))
