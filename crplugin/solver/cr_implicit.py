@@ -132,7 +132,17 @@ def _gbtrs(lu, kl, ku, b, piv):
 
 
 class NotConverged(RuntimeError):
-    """An implicit CR solve did not converge (one readable line)."""
+    """An implicit CR solve did not converge (one readable line).
+
+    ``reason`` says what failed, ``advice`` what to change; the message is
+    ``"reason; advice"`` (just ``reason`` without advice), so a caller that knows
+    better advice (a shorter step cannot help any more) replaces the advice
+    without parsing the text.
+    """
+
+    def __init__(self, reason, advice=""):
+        super().__init__(f"{reason}; {advice}" if advice else reason)
+        self.reason, self.advice = reason, advice
 
 
 def make_cr_integrator(block, params, decomp=None):
@@ -539,8 +549,9 @@ class ImplicitCRIntegrator(CRIntegrator):
                 raise NotConverged(
                     f"implicit CR step did not converge: weighted RMS of the backward-Euler residual "
                     f"U - U^n - dt L(U) is {norm:.2e} > cr.newton_rtol = {self.newton_rtol:.1e} after "
-                    f"{it} Newton iterations (t = {state.time:g}, dt = {dt:.3g}); lower cr.max_subcycles "
-                    f"(the implicit step is that many explicit steps) or raise cr.newton_max_iter")
+                    f"{it} Newton iterations (t = {state.time:g}, dt = {dt:.3g})",
+                    "lower cr.max_subcycles (the implicit step is that many explicit steps) or raise "
+                    "cr.newton_max_iter")
             jac, _ = self._jacobian(state, u, ctx, scales)
             solve_local = self._factor(jac, dt)
             du = self._linear_solve(-g, dt, solve_local)
@@ -554,8 +565,8 @@ class ImplicitCRIntegrator(CRIntegrator):
             if lam == 0.0:
                 raise NotConverged(
                     f"implicit CR step did not converge: the Newton line search found no decrease of the "
-                    f"backward-Euler residual (weighted RMS {norm:.2e}) at t = {state.time:g}, dt = {dt:.3g}; "
-                    f"lower cr.max_subcycles (the implicit step is that many explicit steps)")
+                    f"backward-Euler residual (weighted RMS {norm:.2e}) at t = {state.time:g}, dt = {dt:.3g}",
+                    "lower cr.max_subcycles (the implicit step is that many explicit steps)")
         self._put(u, state.cr)
         return u, un
 
@@ -577,9 +588,8 @@ class ImplicitCRIntegrator(CRIntegrator):
                 np.copyto(state.cr, saved)
                 if h <= h_min * (1.0 + 1e-12):
                     # shorter sub-steps cannot help any more: say so instead of "lower max_subcycles"
-                    reason = str(err).split("; lower cr.max_subcycles")[0]
-                    raise NotConverged(f"{reason}, even at the explicit step size; raise cr.newton_max_iter "
-                                       f"or use cr.integrator = explicit") from None
+                    raise NotConverged(f"{err.reason}, even at the explicit step size",
+                                       "raise cr.newton_max_iter or use cr.integrator = explicit") from None
                 h = max(0.25 * h, h_min)
                 continue
             if self.exchange:
@@ -625,7 +635,7 @@ class ImplicitCRIntegrator(CRIntegrator):
                 raise NotConverged(
                     f"steady CR solve did not converge: after {steps} pseudo steps the steady residual "
                     f"max|dE_c/dt| L/(V_m max E_c) is {history[-1]:.2e} > cr.steady_rtol = "
-                    f"{self.steady_rtol:.1e}; raise cr.newton_max_iter (x 100 pseudo steps) or cr.steady_rtol")
+                    f"{self.steady_rtol:.1e}", "raise cr.newton_max_iter (x 100 pseudo steps) or cr.steady_rtol")
             dtau_use = min(dtau, dtau_cap) if history[-1] > STEADY_RELEASE else dtau
             self.dtau_history.append(dtau_use)
             jac, l0 = self._jacobian(state, u, ctx, scales)

@@ -22,6 +22,7 @@ from crplugin.solver.cr import CRIntegrator
 from crplugin.solver.cr_implicit import ImplicitCRIntegrator, NotConverged
 from crplugin.simulation import Simulation, make_parameters
 from crplugin.state import IDN, IEC, IEN, IFC1, State
+from helpers.spherical import shell_diffusion
 
 
 def _state(shape, length=10.0):
@@ -147,6 +148,9 @@ def test_non_converging_solve_is_one_line(tmp_path, capsys):
     assert code == 2
     assert len(err.splitlines()) == 1, err
     assert "did not converge" in err and "residual" in err and "cr.newton_max_iter" in err
+    # the sub-steps were shortened down to the explicit step first: the advice says so, and no
+    # longer suggests a shorter step (the NotConverged reason is kept, its advice replaced)
+    assert "even at the explicit step size" in err and "lower cr.max_subcycles" not in err, err
 
 
 def test_steady_not_converging_raises():
@@ -229,25 +233,8 @@ def test_steady_solver_in_a_spherical_shell_on_log_cells():
     # with r: E_c = 2/r.  The steady solver must find the explicit scheme's solution (second
     # order, measured 5.6e-5 from 2/r at 48 cells on uniform cells): areas, volumes and the
     # geometric source V_m^2 P_c dA/V of the flux equation enter the Jacobian too
-    n, kappa = 48, 1.0
-    blk = Block(Grid((n,), (1.0,), (2.0,), geometry="spherical", x1spacing="log"))
-    r = blk.x1v
-    exact = 2.0 / r
-    st = State(blk, mhd=True, cr=True)
-    st.u[IDN] = 1.0
-    st.u[IEN] = 1.0
-    st.bf[0][...] = 1.0
-    st.update_bcc()
-    st.cr[IEC] = 2.0 - (r - 1.0)
-
-    def held(state, axis, side):
-        sl = slice(0, 2) if side == "inner" else slice(n + 2, n + 4)
-        state.cr[IEC][..., sl] = exact[sl]
-        state.cr[IFC1][..., sl] = 2.0 * kappa / r[sl] ** 2
-    held.holds = {("cr", IEC), ("cr", IFC1)}
-    bnd = Boundaries(blk, kinds={(0, "inner"): "user", (0, "outer"): "user"},
-                     user={(0, "inner"): held, (0, "outer"): held})
-    bnd.fill(st)
+    kappa = 1.0
+    blk, st, bnd, exact = shell_diffusion(48, "log", kappa)
     integ = ImplicitCRIntegrator(blk, 40.0, mode="steady", exchange=False, steady_rtol=1e-9)
     coeffs = {"kappa_par": kappa, "kappa_perp": 0.0}
     ctx = integ._context(st, coeffs, bnd, None)

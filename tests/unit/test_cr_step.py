@@ -21,6 +21,7 @@ from crplugin.boundaries import Boundaries, fixed_state
 from crplugin.mesh import Block, Grid
 from crplugin.solver.cr import CRIntegrator
 from crplugin.state import IDN, IEC, IEN, IFC1, IM1, State
+from helpers.spherical import shell_diffusion, static_state
 
 V_M = 20.0
 
@@ -83,25 +84,9 @@ def test_cr_fixed_energy_holds_ec_and_extrapolates_flux():
 # ----------------------------------------------------------------------
 # geometry along x1
 
-def _spherical_block(n, r0, r1, spacing="uniform"):
-    """Spherical shell r0 < r < r1 from the mesh (areas r^2, volumes (r+^3 - r-^3)/3);
-    ``spacing = "log"``: cell widths grow in proportion to r (2x across the shell)."""
-    return Block(Grid((n,), (r0,), (r1,), geometry="spherical", x1spacing=spacing))
-
-
-def _static_state(blk, e):
-    st = State(blk, mhd=True, cr=True)
-    st.u[IDN] = 1.0
-    st.u[IEN] = 1.0
-    st.bf[0][...] = 1.0
-    st.update_bcc()
-    st.cr[IEC] = e
-    return st
-
-
 def test_spherical_uniform_pressure_stays_at_rest():
-    blk = _spherical_block(32, 1.0, 3.0)
-    st = _static_state(blk, 3.0)
+    blk = Block(Grid((32,), (1.0,), (3.0,), geometry="spherical"))
+    st = static_state(blk, 3.0)
     bnd = Boundaries(blk, kinds={(0, "inner"): "outflow", (0, "outer"): "outflow"})
     integ = CRIntegrator(blk, V_M, exchange=False)
     integ.step(st, 200 * integ.timestep(), {"kappa_par": 0.1, "kappa_perp": 0.0}, bnd)
@@ -113,22 +98,9 @@ def test_spherical_uniform_pressure_stays_at_rest():
 
 
 def _spherical_diffusion_error(n, spacing):
-    r0, r1, kappa = 1.0, 2.0, 1.0
-    blk = _spherical_block(n, r0, r1, spacing)
-    r = blk.x1v
-    exact = 2.0 / r                                    # E_c; flux F = -kappa dE/dr = 2 kappa / r^2
-    st = _static_state(blk, 2.0 - (r - 1.0))            # start from the Cartesian steady line
-
-    def held(state, axis, side):
-        sl = slice(0, 2) if side == "inner" else slice(n + 2, n + 4)
-        state.cr[IEC][..., sl] = exact[sl]
-        state.cr[IFC1][..., sl] = 2.0 * kappa / r[sl] ** 2
-    held.holds = {("cr", IEC), ("cr", IFC1)}
-    bnd = Boundaries(blk, kinds={(0, "inner"): "user", (0, "outer"): "user"},
-                     user={(0, "inner"): held, (0, "outer"): held})
-    bnd.fill(st)
+    blk, st, bnd, exact = shell_diffusion(n, spacing)
     integ = CRIntegrator(blk, 40.0, exchange=False)
-    integ.step(st, 2.0, {"kappa_par": kappa, "kappa_perp": 0.0}, bnd)   # 2 diffusion times
+    integ.step(st, 2.0, {"kappa_par": 1.0, "kappa_perp": 0.0}, bnd)   # 2 diffusion times
     act = blk.active[2]
     return np.abs(st.cr[IEC][0, 0, act] - exact[act]).max()
 
@@ -160,7 +132,7 @@ def _self_confinement_kernel(blk, gamma_scale):
 
 def _bump_state(blk):
     x = blk.centres(0)
-    return _static_state(blk, 1.0 + 4.0 * np.exp(-((x - 0.5) / 0.06) ** 2))
+    return static_state(blk, 1.0 + 4.0 * np.exp(-((x - 0.5) / 0.06) ** 2))
 
 
 def test_state_dependent_coefficients_updated_every_substep():
