@@ -130,12 +130,14 @@ class Progress:
 class SteadyState:
     """Detects a steady state: the largest relative change rate of the conserved
     gas variables and the CR energy density, max|q(t) - q(t - T)| / (max|q| T)
-    over the check interval T, below tol in two checks in a row.
+    over the check interval T, below tol, once the run has been seen to change
+    (a check above tol before), or else in two checks in a row.
 
-    One quiet interval is not enough: a first step longer than the interval can
-    pass with nothing changing although the run has not started (a time-dependent
-    boundary evaluated at the start of a long step, e.g. an inflow ramp shorter
-    than the step on frozen gas), and would otherwise be reported as steady.
+    A quiet first interval alone is not enough: a first step longer than the
+    interval can pass with nothing changing although the run has not started (a
+    time-dependent boundary evaluated at the start of a long step, e.g. an inflow
+    ramp shorter than the step on frozen gas), and would otherwise be reported as
+    steady.  A run that starts steady stops at its second check.
 
     The CR flux is left out: in the two-moment scheme it is a fast variable that
     relaxes towards its quasi-steady value in ~1/(sigma V_m^2), and where P_c is
@@ -154,6 +156,7 @@ class SteadyState:
         self.last = self._snapshot() if self.tol > 0 else None
         self.rate = math.inf
         self.quiet = 0          # checks in a row with the rate below tol
+        self.changed = False    # a check with the rate at or above tol has been seen
 
     def _snapshot(self):
         s = self.sim.state
@@ -176,17 +179,21 @@ class SteadyState:
                     rate = max(rate, change / (scale * span))
         self.rate = rate
         self.last, self.last_time = now, self.sim.time
-        self.quiet = self.quiet + 1 if rate < self.tol else 0
-        return self.quiet >= 2
+        if rate < self.tol:
+            self.quiet += 1
+        else:
+            self.quiet, self.changed = 0, True
+        return self.quiet >= 1 and (self.changed or self.quiet >= 2)
 
     def state(self):
         snap = {str(i): a for i, a in enumerate(self.last or [])}
         return {"last_time": float(self.last_time), "rate": float(self.rate), "quiet": int(self.quiet),
-                "snapshot": snap}
+                "changed": bool(self.changed), "snapshot": snap}
 
     def restore(self, st):
         self.last_time, self.rate = float(st["last_time"]), float(st["rate"])
         self.quiet = int(st.get("quiet", 0))
+        self.changed = bool(st.get("changed", True))   # older checkpoints: a run under way
         if self.tol > 0:
             snap = st["snapshot"]
             if not snap:  # written by a run without a detector: start one now

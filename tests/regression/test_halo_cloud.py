@@ -132,10 +132,11 @@ def test_steady_profile_on_frozen_gas_follows_each_field_line():
 def test_frozen_gas_run_is_not_called_steady_before_the_crs_arrive(tmp_path):
     # Frozen gas, streaming only, the inflow ramped over 0.01 Myr: the first step (1000
     # explicit sub-steps, 12.5 Myr at 40 x 16) starts at t = 0 with the ramp at zero, so no
-    # CRs enter during it and the state does not change at all.  One quiet check interval
-    # (10 Myr) used to end the run there as "steady" with no CRs in the box; the detector now
-    # needs two in a row.  The run then stops once the CR profile has settled (t = 100 Myr
-    # measured), with the upstream plateau at the inflow value.  Without the heating
+    # CRs enter during it and the state does not change at all.  That quiet first check (at
+    # 10 Myr) used to end the run as "steady" with no CRs in the box; now a quiet check stops a
+    # run only once it has changed before (or after two quiet checks in a row).  The run then
+    # stops once the CR profile has settled, with the upstream plateau at the inflow value.
+    # Without the heating
     # diagnostics in the output the analysis reports NaN heating instead of failing.
     hc = problems.load("halo_cloud")
     params = make_parameters(hc, problems.input_file("halo_cloud"), [
