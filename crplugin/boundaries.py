@@ -136,29 +136,30 @@ class Boundaries:
                         b[_take(b, axis, slice(n + ng, n + 2 * ng))] = b[_take(b, axis, slice(ng, 2 * ng))]
 
     def _copy_or_mirror(self, state, axis, side, mirror, fields):
+        # all ghost layers of a side in one slab assignment per array: the last active
+        # layer broadcast (copy) or the active layers in reverse order (mirror); the
+        # sources are active cells only, so the order of the layers does not matter
         ng, n = self.block.nghost(axis), self.block.n[axis]
-        cell_arrays = self._cell_arrays(state, fields)
-        faces = state.mhd and "field" in fields
-        for g in range(1, ng + 1):
-            # ghost index and its source (mirror image or last active cell)
-            if side == "inner":
-                ghost, src = ng - g, (ng + g - 1 if mirror else ng)
-            else:
-                ghost, src = n + ng + g - 1, (n + ng - g if mirror else n + ng - 1)
-            for arr, ivec in cell_arrays:
-                arr[_take(arr, axis, ghost)] = arr[_take(arr, axis, src)]
-                if mirror:
-                    arr[(ivec + axis,) + _take(arr[0], axis, ghost)] *= -1.0
-            if faces:
-                for b_axis, b in enumerate(state.bf):
-                    if b_axis == axis:
-                        if side == "inner":
-                            gf, sf = ng - g, (ng + g if mirror else ng)
-                        else:
-                            gf, sf = n + ng + g, (n + ng - g if mirror else n + ng)
-                        b[_take(b, axis, gf)] = -b[_take(b, axis, sf)] if mirror else b[_take(b, axis, sf)]
-                    else:
-                        b[_take(b, axis, ghost)] = b[_take(b, axis, src)]
+        if side == "inner":
+            ghosts = slice(0, ng)
+            src = slice(2 * ng - 1, ng - 1, -1) if mirror else slice(ng, ng + 1)
+            gface = slice(0, ng)                  # the normal field's ghost faces
+            sface = slice(2 * ng, ng, -1) if mirror else slice(ng, ng + 1)
+        else:
+            ghosts = slice(n + ng, n + 2 * ng)
+            src = slice(n + ng - 1, n - 1, -1) if mirror else slice(n + ng - 1, n + ng)
+            gface = slice(n + ng + 1, n + 2 * ng + 1)
+            sface = slice(n + ng - 1, n - 1, -1) if mirror else slice(n + ng, n + ng + 1)
+        for arr, ivec in self._cell_arrays(state, fields):
+            arr[_take(arr, axis, ghosts)] = arr[_take(arr, axis, src)]
+            if mirror:
+                arr[(ivec + axis,) + _take(arr[0], axis, ghosts)] *= -1.0
+        if state.mhd and "field" in fields:
+            for b_axis, b in enumerate(state.bf):
+                if b_axis == axis:
+                    b[_take(b, axis, gface)] = -b[_take(b, axis, sface)] if mirror else b[_take(b, axis, sface)]
+                else:
+                    b[_take(b, axis, ghosts)] = b[_take(b, axis, src)]
 
 
 def _extrapolate_cr_energy_impl(block, cr, axis, side):
