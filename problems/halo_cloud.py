@@ -245,6 +245,7 @@ def analyse(outdir, params):
     st, pa = f.get("streaming_heating", missing), f.get("pa_heating", missing)
     reached = (temp >= p["t_cold"]) & (f["cr_energy_density"] * (gamma_c - 1.0) > 0.01 * p_in)
     nreach = max(int(reached.sum()), 1)
+    pa_reached = float(pa[reached].sum())
     p_c = f["cr_energy_density"] * (gamma_c - 1.0)
     v_a = np.sqrt(sum(f[f"magnetic_field_{a}"] ** 2 for a in "xyz") / (4.0 * math.pi * f["density"]))
     result = {
@@ -263,17 +264,18 @@ def analyse(outdir, params):
         "background_heating_mean": float(background.mean()),
         "halo_fraction_reached": float(reached.mean()),
         "streaming_heating_halo": float(st[reached].sum() / nreach),
-        "pa_heating_halo": float(pa[reached].sum() / nreach),
+        "pa_heating_halo": float(pa_reached / nreach),
         "background_heating_halo": float(background[reached].sum() / nreach),
         "pa_over_background": float(pa.sum() / background.sum()),
-        "pa_over_background_halo": float(pa[reached].sum() / max(background[reached].sum(), 1e-300)),
+        "pa_over_background_halo": float(pa_reached / max(background[reached].sum(), 1e-300)),
         "streaming_over_background": float(st.sum() / background.sum()),
         "streaming_over_background_halo": float(st[reached].sum() / max(background[reached].sum(), 1e-300)),
         "pa_over_streaming": float(pa.sum() / st.sum()) if st.sum() > 0 else float("nan"),
         # effective expansion time of the field where the CRs are: eq 48 solved for tau_B,
         # tau_eff = (4/15)(v_A/c) sum(P_c) / sum(H_pa) (Zweibel's section-6 value: 3.7e12 s)
-        "tau_B_effective_s": (float(4.0 / 15.0 * np.sum((v_a / C_LIGHT * p_c)[reached]) / pa[reached].sum())
-                              if pa[reached].sum() > 0 else float("inf") if np.isfinite(pa).all() else float("nan")),
+        # no PA heating: inf; no PA heating field in the output (NaN sum): NaN
+        "tau_B_effective_s": (float(4.0 / 15.0 * np.sum((v_a / C_LIGHT * p_c)[reached]) / pa_reached)
+                              if pa_reached > 0 else float("inf") if pa_reached == 0 else float("nan")),
         "v_A_over_c_halo": float(np.median(va_l[rho_l < 2 * rho_l.min()]) / C_LIGHT),
         "cloud_mass_final_over_initial": float(masses[-1] / masses[0]),
         "cloud_velocity_kms": float(vcm[-1] / 1e5),

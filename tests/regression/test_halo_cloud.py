@@ -146,5 +146,9 @@ def test_frozen_gas_run_is_not_called_steady_before_the_crs_arrive(tmp_path):
     summary = run(Simulation(params, hc), str(tmp_path))
     assert summary["steady_state"] and summary["time"] > 2 * params["time.steady_interval"], summary["time"]
     result = hc.analyse(str(tmp_path), params)
-    assert abs(result["upstream_over_inflow"] - 1.0) < 1e-2, result["upstream_over_inflow"]
+    # flat to the regularised streaming sign's slope 1/h_c: at most L/h_c = 1e-3 over the box
+    # (measured: level 1.2e-4 below the inflow value, flatness 5.0e-4)
+    assert abs(result["upstream_over_inflow"] - 1.0) < 1e-3, result["upstream_over_inflow"]
+    assert result["upstream_flatness"] < 1e-3, result["upstream_flatness"]
     assert np.isnan(result["streaming_heating_mean"]) and np.isnan(result["pa_over_background"])
+    assert np.isnan(result["tau_B_effective_s"])
