@@ -131,6 +131,12 @@ COEFF_KEYS = ("kappa_par", "kappa_perp", "stream_speed", "stream_velocity_par")
 _REQUIRED = ("kappa_par", "kappa_perp")
 #: Default regularisation length in units of the largest domain extent.
 DEFAULT_STREAM_SCALE = 1.0e3
+
+#: ``centred``: the streaming opacity from the centred gradient of P_c and van Leer
+#: reconstruction of every variable (Jiang & Oh 2018).  ``consistent``: the opacity from
+#: the gradient the flux equation sees, E_c reconstructed third-order (Koren), and the
+#: flux lag removed (``kernels.cr_step`` docstring; docs/implicit_cr.md).
+STREAMING_SCHEMES = ("centred", "consistent")
 #: Default CR adiabatic index (relativistic CRs); the run parameter ``cr.gamma_c``.
 GAMMA_C = 4.0 / 3.0
 _CODES = _step.BOUNDARY_CODES
@@ -216,7 +222,7 @@ class CRIntegrator:
     """
 
     def __init__(self, block, v_m, gamma_c=GAMMA_C, exchange=True, cfl=None, stream_scale=None,
-                 gamma_gas=5.0 / 3.0):
+                 gamma_gas=5.0 / 3.0, streaming_scheme="centred"):
         if cfl is None:
             cfl = 1.0 / block.ndim
         if not (np.isfinite(v_m) and v_m > 0):
@@ -225,6 +231,10 @@ class CRIntegrator:
             raise ValueError(f"gamma_c must be in (1, 2], got {gamma_c}")
         if not (0.0 < cfl <= 1.0):
             raise ValueError(f"cfl must be in (0, 1], got {cfl}")
+        if streaming_scheme not in STREAMING_SCHEMES:
+            raise ValueError(f"streaming_scheme must be one of {', '.join(STREAMING_SCHEMES)}, "
+                             f"got '{streaming_scheme}'")
+        self.streaming_scheme = streaming_scheme
         self.gamma_gas = gamma_gas
         if stream_scale is None:
             stream_scale = DEFAULT_STREAM_SCALE * max(
@@ -248,7 +258,7 @@ class CRIntegrator:
         self._kern = _step.CRStep(shape, self._act, tuple(block.nghost(a) for a in range(3)), block.n,
                                   self._dx[1], self._dx[2], self._dx1, gcoef1, area1, vol1,
                                   self.v_m, self.gamma_c, self.stream_scale, float(gamma_gas),
-                                  int(self.exchange), 0)
+                                  int(self.exchange), 0, int(streaming_scheme == "consistent"))
         self._zero = np.zeros(shape)
 
     # ------------------------------------------------------------------

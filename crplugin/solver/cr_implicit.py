@@ -152,9 +152,13 @@ def make_cr_integrator(block, params, decomp=None):
         raise ValueError(f"cr.integrator must be one of {', '.join(INTEGRATORS)}, got '{kind}'")
     common = dict(v_m=params["cr.v_max"], gamma_c=params["cr.gamma_c"], exchange=params["cr.exchange"],
                   cfl=params["cr.cfl"] or None, stream_scale=params["cr.stream_scale"] or None,
-                  gamma_gas=params["mhd.gamma"])
+                  gamma_gas=params["mhd.gamma"], streaming_scheme=params["cr.streaming_scheme"])
     if kind == "explicit":
         return CRIntegrator(block, **common)
+    if kind == "implicit" and params["cr.streaming_scheme"] == "consistent":
+        raise ValueError("cr.streaming_scheme = consistent runs with cr.integrator = explicit or steady; with "
+                         "implicit the Newton iteration stalls on the Koren limiter's switches (measured on the "
+                         "bottleneck): use cr.streaming_scheme = centred with the implicit integrator")
     if kind == "steady" and params["cr.exchange"] and params["mhd.evolve"]:
         raise ValueError("cr.integrator = steady gives the steady CR profile on frozen gas and hands the gas "
                          "no CR force or heating; with cr.exchange = true and mhd.evolve = true use explicit "
@@ -257,6 +261,7 @@ class ImplicitCRIntegrator(CRIntegrator):
         # Jacobian storage: LAPACK band (1D without periodic sides) or COO triplets
         self._band_ku = NCR * JAC_HALF + NCR - 1
         self._band_store = None
+        self._mcoef = None
         self._coo_store = None
         self._ku, self._band, self._coo = -1, None, None
         self.stats = {"rate_evaluations": 0, "jacobians": 0, "linear_solves": 0, "newton_iterations": 0,
@@ -411,15 +416,52 @@ class ImplicitCRIntegrator(CRIntegrator):
         return ("sparse", None, scipy.sparse.csr_matrix((vals[:m], (rows[:m], cols[:m])),
                                                         shape=(self._nunk, self._nunk))), l0
 
+    def _set_mass(self, ctx):
+        """The flux-lag term of the explicit step (``cr_step`` docstring) as a mass matrix:
+        the implicit and pseudo-time updates solve ``M (U - U^n) = dt L(U)`` with
+        ``M = I - N``, ``N`` putting ``gamma_c v_s b`` times a cell's dE_c into its F_c
+        (v_s of the last unfrozen rate, i.e. frozen like the opacities).  Steady states are
+        those of ``L``; only the path to them changes.  Extrinsic streaming has no lag term."""
+        if ctx["extrinsic"] or self.streaming_scheme != "consistent":
+            self._mcoef = None
+            return
+        act = self.block.active
+        vs = self._kern.work["vs_par"][act]
+        b = ctx["bhat"][(slice(None),) + act]
+        coef = self.gamma_c * vs[None] * b
+        self._mcoef = np.ascontiguousarray(np.moveaxis(coef, 0, -1)).reshape(-1, 3)
+
+    def _mass(self, v):
+        """``M v`` (``v`` itself without the lag term)."""
+        if self._mcoef is None:
+            return v
+        w = v.reshape(-1, NCR).copy()
+        w[:, 1:] -= self._mcoef * w[:, :1]
+        return w.ravel()
+
+    def _mass_matrix(self):
+        n = self._nunk
+        if self._mcoef is None:
+            return scipy.sparse.identity(n, format="csc")
+        e = np.arange(0, n, NCR)
+        rows = np.concatenate([e + 1 + d for d in range(3)])
+        cols = np.concatenate([e for d in range(3)])
+        vals = np.concatenate([-self._mcoef[:, d] for d in range(3)])
+        return (scipy.sparse.identity(n, format="csc")
+                + scipy.sparse.csc_matrix((vals, (rows, cols)), shape=(n, n)))
+
     def _factor(self, jac, dt):
         """Factor the block-local ``I - dt J``; returns a solve function."""
         kind, ku, mat = jac
         if kind == "band":
             ab = -dt * mat
             ab[ku] += 1.0
+            if self._mcoef is not None:
+                for d in range(3):
+                    ab[ku + 1 + d, 0::NCR] -= self._mcoef[:, d]
             lu, piv, info = _gbtrf(ab, ku, ku)
             return lambda b: _gbtrs(lu, ku, ku, b, piv)[0]
-        a = (scipy.sparse.identity(self._nunk, format="csc") - dt * mat).tocsc()
+        a = (self._mass_matrix() - dt * mat).tocsc()
         try:
             lu = scipy.sparse.linalg.splu(a)
         except RuntimeError as err:          # SuperLU: "Factor is exactly singular"
@@ -438,7 +480,7 @@ class ImplicitCRIntegrator(CRIntegrator):
             return solve_local(rhs)
         own, ghost = self._jac_own, self._jac_ghost
         if not self._remote:
-            return self._gmres(lambda v: v - dt * (own @ v), solve_local, rhs, rtol)
+            return self._gmres(lambda v: self._mass(v) - dt * (own @ v), solve_local, rhs, rtol)
         scratch = np.zeros((NCR,) + self.block.shape)
         holder = _Holder(scratch)
 
@@ -451,7 +493,7 @@ class ImplicitCRIntegrator(CRIntegrator):
             jv = own @ v
             if ghost is not None:
                 jv = jv + ghost @ np.moveaxis(scratch, 0, -1).ravel()
-            return v - dt * jv
+            return self._mass(v) - dt * jv
 
         return self._gmres(apply_across_ranks, solve_local, rhs, rtol)
 
@@ -537,10 +579,11 @@ class ImplicitCRIntegrator(CRIntegrator):
         u = un.copy()
 
         def residual(v):
-            return v - un - dt * self._rate(state, v, ctx)
+            return self._mass(v - un) - dt * self._rate(state, v, ctx)
 
         l0 = self._rate(state, u, ctx)
-        g = u - un - dt * l0
+        self._set_mass(ctx)
+        g = self._mass(u - un) - dt * l0
         norm = self._wnorm(g, scales)
         for it in range(self.newton_max_iter + 1):
             if norm <= rtol:
@@ -639,6 +682,7 @@ class ImplicitCRIntegrator(CRIntegrator):
             dtau_use = min(dtau, dtau_cap) if history[-1] > STEADY_RELEASE else dtau
             self.dtau_history.append(dtau_use)
             jac, l0 = self._jacobian(state, u, ctx, scales)
+            self._set_mass(ctx)
             du = self._linear_solve(dtau_use * l0, dtau_use, self._factor(jac, dtau_use),
                                     rtol=max(self.linear_rtol, STEADY_LINEAR_RTOL))
             trial = u + du

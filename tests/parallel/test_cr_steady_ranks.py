@@ -7,8 +7,10 @@ vector), preconditioned by the band LU of the block, to 1e-3 per pseudo step.  T
 pseudo-time paths differ by the linear solves, and that is enough to change the
 adaptive pseudo steps (343 against 250 steps): the steady states are a family here
 (the level of the regularised, nearly flat parts is set by the path,
-docs/implicit_cr.md), so the two land a little apart: measured L1rel 4.5e-5 between
-them (5.3e-4 with the earlier continuation), asserted below 1e-3, what the steady
+docs/implicit_cr.md), so the two land a little apart: measured L1rel 8.6e-5 between
+them with the bottleneck's consistent streaming scheme (444 against 481 pseudo steps;
+4.5e-5 with the centred one, 5.3e-4 with the earlier continuation), asserted below
+1e-3, what the steady
 solver may differ from the explicit one by (a wrong operator across ranks gives
 O(1e-2) or no convergence).  With a matrix-free finite-difference
 operator instead, GMRES stopped at 1.5e-8 and the 2-rank solve did not converge at

@@ -40,24 +40,29 @@ from helpers.ranks import or_abort  # noqa: E402
 RTOL = 1e-12
 CYCLES = {2: 20, 3: 8}  # a few tens of MHD cycles (each with ~14 CR sub-cycles) in 2D; fewer in 3D for time
 
-# problem -> (dimensionality, outflow along x)
-CASES = {"2d-periodic": (2, False), "2d-outflow-x": (2, True), "3d-periodic": (3, False)}
+# problem -> (dimensionality, outflow along x, extra parameters); "2d-consistent": the
+# consistent streaming scheme (opacity from face pressures two cells out, Koren E_c, the
+# flux-lag term handed to the gas), whose face signal speeds must not see the cut
+CASES = {"2d-periodic": (2, False, []), "2d-outflow-x": (2, True, []), "3d-periodic": (3, False, []),
+         "2d-consistent": (2, True, ["cr.streaming_scheme=consistent"])}
 
 # blocks (x, y, z) per number of ranks: every active axis is cut on its own, and once in two
 LAYOUTS = {
     2: {"2d-periodic": [(2, 1, 1), (1, 2, 1)],
         "2d-outflow-x": [(2, 1, 1), (1, 2, 1)],
-        "3d-periodic": [(2, 1, 1), (1, 2, 1), (1, 1, 2)]},
+        "3d-periodic": [(2, 1, 1), (1, 2, 1), (1, 1, 2)],
+        "2d-consistent": [(2, 1, 1), (1, 2, 1)]},
     4: {"2d-periodic": [(4, 1, 1), (1, 4, 1), (2, 2, 1)],
         "2d-outflow-x": [(4, 1, 1), (2, 2, 1)],
-        "3d-periodic": [(1, 2, 2), (2, 1, 2)]},
+        "3d-periodic": [(1, 2, 2), (2, 1, 2)],
+        "2d-consistent": [(2, 2, 1)]},
 }
 
 
 def run_blob(case, dims=None, comm=None):
     """Run the blob case for its number of cycles; return (names, active fields stacked, sim)."""
-    ndim, outflow = CASES[case]
-    over = blob.defaults(ndim, outflow=outflow)
+    ndim, outflow, extra = CASES[case]
+    over = blob.defaults(ndim, outflow=outflow) + extra
     if dims is not None:
         over += [f"mesh.ranks_{a}={d}" for a, d in zip("xyz", dims)]
     params = make_parameters(blob, None, over)

@@ -63,11 +63,14 @@ def _bump(n=32):
     return blk, st, bnd
 
 
+@pytest.mark.parametrize("scheme", ["centred", "consistent"])
 @pytest.mark.parametrize("shape", [(48,), (21, 17)])
-def test_jacobian_is_the_derivative_of_the_rate(shape):
+def test_jacobian_is_the_derivative_of_the_rate(shape, scheme):
     blk, st, bnd = _state(shape)
-    # the whole matrix (the line solver returns only its x1 lines: test_line_solver_*)
-    integ = ImplicitCRIntegrator(blk, 20.0, exchange=False, stream_scale=50.0, linear_solver="lu")
+    # the whole matrix (the line solver returns only its x1 lines: test_line_solver_*);
+    # consistent: Koren slopes of E_c (their branch derivatives), face-gradient opacity (frozen)
+    integ = ImplicitCRIntegrator(blk, 20.0, exchange=False, stream_scale=50.0, linear_solver="lu",
+                                 streaming_scheme=scheme)
     ctx = integ._context(st, COEFFS, bnd.fill, None)
     u = integ._get(st.cr)
     scales = integ._scales(u)
@@ -132,6 +135,22 @@ def test_unknown_integrator_is_one_line(capsys):
     assert len(err.splitlines()) == 1 and "cr.integrator" in err and "explicit" in err
 
 
+def test_unknown_streaming_scheme_is_one_line(capsys):
+    code = cli.main(["run", "bottleneck", "-o", "unused", "cr.streaming_scheme=upwind"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert len(err.splitlines()) == 1 and "cr.streaming_scheme" in err and "consistent" in err
+
+
+def test_implicit_with_the_consistent_scheme_is_one_line(tmp_path, capsys):
+    # the bottleneck's default scheme is consistent: the implicit integrator needs centred
+    code = cli.main(["run", "bottleneck", "-o", str(tmp_path / "o"), "cr.integrator=implicit"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert len(err.splitlines()) == 1, err
+    assert "cr.streaming_scheme = centred" in err and "implicit" in err
+
+
 def test_steady_with_exchange_on_evolving_gas_is_one_line(tmp_path, capsys):
     # the steady solver gives the gas nothing: asking for the exchange on evolving gas is an error
     code = cli.main(["run", "halo_cloud", "-o", str(tmp_path / "o"), "cr.integrator=steady"])
@@ -143,6 +162,7 @@ def test_steady_with_exchange_on_evolving_gas_is_one_line(tmp_path, capsys):
 
 def test_non_converging_solve_is_one_line(tmp_path, capsys):
     code = cli.main(["run", "bottleneck", "-o", str(tmp_path / "o"), "mesh.nx=32", "cr.integrator=implicit",
+                     "cr.streaming_scheme=centred",
                      "cr.newton_max_iter=1", "output.progress=false"])
     err = capsys.readouterr().err.strip()
     assert code == 2
@@ -178,7 +198,8 @@ def _dense(jac, n):
     ((14, 11), {(0, "inner"): "reflecting", (0, "outer"): "outflow",
                 (1, "inner"): "outflow", (1, "outer"): "reflecting"}),
 ])
-def test_written_out_jacobian_equals_coloured_differences(shape, kinds):
+@pytest.mark.parametrize("scheme", ["centred", "consistent"])
+def test_written_out_jacobian_equals_coloured_differences(shape, kinds, scheme):
     # the Newton matrix (CRStep.jacobian_analytic: limiter derivatives, HLL weights, ghosts
     # through the boundary kinds, source terms) against coloured finite differences of the
     # compiled frozen rate with the ghosts refilled after every perturbation (CRStep.jacobian),
@@ -188,7 +209,8 @@ def test_written_out_jacobian_equals_coloured_differences(shape, kinds):
     full.update(kinds)
     bnd = Boundaries(blk, kinds=full)
     bnd.fill(st)
-    integ = ImplicitCRIntegrator(blk, 20.0, exchange=False, stream_scale=50.0, linear_solver="lu")
+    integ = ImplicitCRIntegrator(blk, 20.0, exchange=False, stream_scale=50.0, linear_solver="lu",
+                                 streaming_scheme=scheme)
     ctx = integ._context(st, COEFFS, bnd, None)
     u = integ._get(st.cr)
     scales = integ._scales(u)
