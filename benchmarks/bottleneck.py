@@ -1,7 +1,10 @@
 """Time to steady state of the CR bottleneck (Jiang & Oh 2018 appendix), explicit CR step.
 
 The ``bottleneck`` problem with its defaults (reduced speed of light 100,
-streaming only, static gas), run until its steady-state criterion stops it.
+streaming only, static gas, ``cr.streaming_scheme = consistent``), run until its
+steady-state criterion stops it.  ``--set cr.streaming_scheme=centred`` gives the
+centred scheme of the other problems (and of the Athena++ comparison below);
+``--integrators implicit`` needs it.
 Columns: cells, MPI ranks, CR sub-steps, CPU time (user + sys of all ranks,
 ``time.process_time`` summed), wall time, L1rel = sum|P_c - P_a| / sum P_a
 against the analytic steady state P_a, and the downstream plateau (theory
