@@ -45,6 +45,8 @@ import time
 
 import numpy as np
 
+from crplugin.solver.cr_implicit import NotConverged
+
 
 def worker(nx, overrides):
     from crplugin import problems
@@ -134,7 +136,12 @@ def main(argv=None):
     for nx, ranks, extra in plan:
         ref = None
         for integ in (a.integrators if not extra else ["explicit"]):
-            r = measure(nx, ranks, extra + a.set + [f"cr.integrator={integ}"])
+            try:
+                r = measure(nx, ranks, extra + a.set + [f"cr.integrator={integ}"])
+            except (NotConverged, subprocess.CalledProcessError) as err:   # a row, not the end of the table
+                print(f"| {nx} | {ranks} | {integ} | did not converge: {str(err).splitlines()[-1][:160]} |"
+                      + 8 * " |", flush=True)
+                continue
             pc = np.array(r["pc"])
             if integ == "explicit":
                 ref = pc
