@@ -451,7 +451,8 @@ class ImplicitCRIntegrator(CRIntegrator):
                 + scipy.sparse.csc_matrix((vals, (rows, cols)), shape=(n, n)))
 
     def _factor(self, jac, dt):
-        """Factor the block-local ``I - dt J``; returns a solve function."""
+        """Factor the block-local ``M - dt J`` (``M = I`` but for the consistent scheme's
+        lag term, :meth:`_set_mass`); returns a solve function."""
         kind, ku, mat = jac
         if kind == "band":
             ab = -dt * mat
@@ -470,7 +471,7 @@ class ImplicitCRIntegrator(CRIntegrator):
 
     # --- linear solve -------------------------------------------------------
     def _linear_solve(self, rhs, dt, solve_local, rtol=None):
-        """Solve ``(I - dt J) x = rhs``: directly with ``solve_local`` when it factorises the whole
+        """Solve ``(M - dt J) x = rhs``: directly with ``solve_local`` when it factorises the whole
         matrix (1D band, or SuperLU on one rank), else by GMRES on the written-out matrix of the
         last :meth:`_jacobian` (across ranks: this block's columns plus those of the other ranks'
         cells, applied after a halo exchange of the vector), preconditioned by ``solve_local``
