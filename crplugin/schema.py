@@ -67,7 +67,7 @@ GENERAL = {
         "streaming_scheme": Param("centred", "discretisation of streaming: centred (opacity from the centred "
                                              "grad P_c, van Leer; Jiang & Oh 2018) or consistent (opacity from "
                                              "the gradient the flux equation sees, third-order E_c, no flux lag: "
-                                             "bottleneck L1 error 4x smaller at 512 cells); docs/implicit_cr.md",
+                                             "bottleneck L1 error 4-5x smaller at 512 cells); docs/implicit_cr.md",
                                   choices=("centred", "consistent")),
         "adiabatic_shocks": Param(True, "CRs compressed adiabatically at detected shocks (invariant "
                                         "P_c^(1/gamma_c) advected with the gas; needs exchange, adiabatic gas)"),

@@ -505,13 +505,16 @@ class CRIntegrator:
 
     def heating(self, state, coeffs):
         """Streaming heating rate per cell (active cells) of the current state (ghosts filled):
-        the rate this integrator hands to the gas (:func:`streaming_heating`)."""
+        the closure with the centred gradient (:func:`streaming_heating`), the rate the centred
+        scheme hands to the gas; the consistent scheme's loss uses the face-pressure gradient
+        (docs/implicit_cr.md), within O(dx^2) of it on smooth profiles."""
         heat, _ = self._rates(state, self.check_coeffs(coeffs), unit_field(state))
         return heat
 
     def pressure_gradient(self, state):
         """``(grad P_c [3, k, j, i], b.grad P_c [k, j, i])`` on the active cells grown by one
-        layer (zero elsewhere), the gradient the transport uses (ghosts filled)."""
+        layer (zero elsewhere), the centred gradient: that of the closures, the signal speeds
+        and the centred scheme's opacity (ghosts filled)."""
         self._kern.gradient(state.cr, unit_field(state))
         w = self._kern.work
         return w["grad"].copy(), w["gpar"].copy()

@@ -5,7 +5,7 @@ cells.  Serial: band LU per pseudo step.  2 ranks: GMRES on the written-out Jaco
 across ranks (the other rank's cells as extra columns, after a halo exchange of the
 vector), preconditioned by the band LU of the block, to 1e-3 per pseudo step.  The
 pseudo-time paths differ by the linear solves, and that is enough to change the
-adaptive pseudo steps (343 against 250 steps): the steady states are a family here
+adaptive pseudo steps: the steady states are a family here
 (the level of the regularised, nearly flat parts is set by the path,
 docs/implicit_cr.md), so the two land a little apart: measured L1rel 8.6e-5 between
 them with the bottleneck's consistent streaming scheme (444 against 481 pseudo steps;

@@ -4,7 +4,7 @@
 explicit integrator) by pseudo-transient continuation; the explicit run is
 stopped by its own steady-state criterion (``time.steady_tol = 1e-6``).  Both
 are the same discrete steady state up to where each stops, so they must agree
-within the issue's 1e-3 in L1rel = sum|P_1 - P_2| / sum P_2.
+within the issue's 1e-3 in L1rel = sum|P_1 - P_2| / sum P_2 (asserted: 5e-4).
 
 Centred streaming scheme, 128 cells: measured 1.1e-4 between the two; against the
 analytic profile (plateau, then P_c ~ rho^(2/3)) both have L1rel 1.6e-2 (1.3e-2 at
@@ -12,11 +12,13 @@ analytic profile (plateau, then P_c ~ rho^(2/3)) both have L1rel 1.6e-2 (1.3e-2 
 missing streaming loss term would put the downstream level at (rho/rho_peak)^(1/2)
 instead, an L1rel of ~0.3.
 
-Consistent scheme (the bottleneck's default), 256 cells: measured 1.9e-3 (steady)
-and 1.5e-3 (explicit) against the analytic profile, where the centred scheme has
-1.3e-2: the test of the scheme.  The two differ by 9.2e-4: the level of the
+Consistent scheme (the bottleneck's default), 256 cells: measured 1.95e-3 (steady)
+and 1.66e-3 (explicit) against the analytic profile, where the centred scheme has
+1.3e-2: the test of the scheme.  The two differ by 3.3e-4: the level of the
 downstream plateau, P_c = F_c / (4 v_A tanh x_p), depends weakly on where each
-solver stops (x_p = h_c |grad P_c| / P_c ~ 3 there: docs/implicit_cr.md).
+solver stops (x_p = h_c |grad P_c| / P_c ~ 3 there: docs/implicit_cr.md).  With the
+flux-lag term computed from the transport's change of E_c alone (not the stage's)
+the explicit fixed point moved away (9.2e-4 here).
 """
 import numpy as np
 import pytest
@@ -58,8 +60,11 @@ def profiles(request, tmp_path_factory):
 
 
 def test_steady_solver_equals_explicit_steady_state(profiles):
+    # the issue asks for 1e-3; the two stop 1.1e-4 (centred, 128 cells) and 3.3e-4 (consistent,
+    # 256) apart along the plateau level, and a different fixed point of either (the lag term
+    # of the transport's change alone: 9.2e-4) must fail
     steady, explicit, _, _ = profiles
-    assert l1rel(steady, explicit) < 1e-3
+    assert l1rel(steady, explicit) < 5e-4
 
 
 def test_steady_solver_against_theory(profiles):

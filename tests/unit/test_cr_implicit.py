@@ -271,6 +271,30 @@ def test_steady_solver_in_a_spherical_shell_on_log_cells():
     assert steps < 50, steps        # measured 9 (diffusion only: no front to follow)
 
 
+def test_explicit_steady_state_in_a_spherical_shell_is_the_steady_solvers():
+    # streaming with diffusion between r = 1 and 2 on log cells: the explicit step relaxed to
+    # its steady state and the steady solver (L(U) = 0) are one discrete state.  The explicit
+    # stages update the CRs in place, and the geometric source V_m^2 P_c dA/V of the x1 flux
+    # equation once read E_c after its transport update: 3.6e-6 apart (S_E != 0 with streaming);
+    # measured 8.6e-12 with the stage's E_c
+    coeffs = {"kappa_par": 1.0, "kappa_perp": 0.0, "stream_speed": 0.5}
+    blk, st, bnd, _ = shell_diffusion(48, "log", 1.0)
+    steady = ImplicitCRIntegrator(blk, 40.0, mode="steady", exchange=False, steady_rtol=1e-11, stream_scale=1.0)
+    steady.solve_steady(st, coeffs, bnd, max_steps=2000)
+    e_steady = st.cr[IEC][0, 0, 2:-2].copy()
+    blk, st, bnd, _ = shell_diffusion(48, "log", 1.0)
+    expl = CRIntegrator(blk, 40.0, exchange=False, stream_scale=1.0)
+    h, prev = expl.timestep(), None
+    for _ in range(400):
+        expl.step(st, 200 * h, coeffs, bnd)
+        e = st.cr[IEC][0, 0, 2:-2].copy()
+        if prev is not None and np.abs(e - prev).max() < 1e-14:
+            break
+        prev = e
+    assert np.abs(e - prev).max() < 1e-14                 # steady (measured: 37 calls)
+    assert np.abs(e - e_steady).max() < 1e-9 * e_steady.max()
+
+
 def test_restart_continues_the_adaptive_sub_steps_bit_for_bit():
     # a streaming bump over 0.5: Newton fails on the whole interval and the step is done in
     # 3 sub-steps; the next call starts from twice the last sub-step.  That sub-step is the
@@ -338,3 +362,37 @@ def test_line_solver_gives_the_lu_solution(periodic):
     # 379 and 464)
     assert out["line"][1]["newton_iterations"] == out["lu"][1]["newton_iterations"]
     assert np.abs(e_line - e_lu).max() <= 1e-9 * np.abs(e_lu).max()
+
+
+def test_mass_matrix_of_the_lag_term_is_the_same_in_every_solver():
+    # consistent scheme: M (U - U^n) = dt L(U) with M = I - N, N = gamma_c v_s b in the (F_c, E_c)
+    # entries of each cell (the explicit step's dF_c = gamma_c v_s b dE_c).  The band LU, the
+    # sparse matrix (SuperLU, GMRES) and the operator M v must be one matrix: a sign or a
+    # misplaced band row changes the implicit path (not the steady state), so it is checked here
+    blk, st, bnd = _state((48,))
+    integ = ImplicitCRIntegrator(blk, 20.0, exchange=False, stream_scale=50.0, streaming_scheme="consistent")
+    ctx = integ._context(st, COEFFS, bnd.fill, None)
+    u = integ._get(st.cr)
+    jac, _ = integ._jacobian(st, u, ctx, integ._scales(u))
+    integ._set_mass(ctx)
+    assert jac[0] == "band"
+    mass = integ._mass_matrix().toarray()
+    vs = integ._kern.work["vs_par"][blk.active].ravel()
+    b = ctx["bhat"][(slice(None),) + blk.active].reshape(3, -1)
+    assert np.abs(vs).min() > 0.1                      # streaming everywhere: N is not empty
+    for c in (0, 17, 47):
+        for d in range(3):
+            assert mass[4 * c + 1 + d, 4 * c] == pytest.approx(-integ.gamma_c * vs[c] * b[d, c], rel=1e-14)
+    assert np.count_nonzero(mass - np.eye(u.size)) == np.count_nonzero(b)   # nothing else
+    rng = np.random.default_rng(3)
+    v = rng.standard_normal(u.size)
+    np.testing.assert_allclose(integ._mass(v), mass @ v, rtol=0, atol=1e-14 * np.abs(v).max())
+    dt = 0.3
+    x_band = integ._factor(jac, dt)(v)
+    x_dense = np.linalg.solve(mass - dt * _dense(jac, u.size), v)
+    np.testing.assert_allclose(x_band, x_dense, rtol=1e-9, atol=1e-12 * np.abs(x_dense).max())
+    # centred: no lag term, M = I
+    integ_c = ImplicitCRIntegrator(blk, 20.0, exchange=False, stream_scale=50.0)
+    integ_c._context(st, COEFFS, bnd.fill, None)
+    integ_c._set_mass(ctx)
+    assert integ_c._mcoef is None

@@ -172,3 +172,13 @@ def test_bad_input_names_argument(call, name):
 def test_mismatched_shapes():
     with pytest.raises(ValueError, match="broadcast"):
         cl.pa_heating(np.ones(2), np.ones(3), 1.0)
+
+
+@pytest.mark.parametrize("scale", [3.0e-161, 1.0e-300, 1.0e150])
+def test_dlnb_dt_depends_on_the_direction_of_b_only(scale):
+    # found by the property test above: b = (0, 3e-161, 0) squared underflows to a denormal
+    # and the rate came out 5e-3 instead of 0 (here b along y, dvy/dy = 2: b.(b.grad)v = div v)
+    g = [0.3, -0.1, 0.2, 0.5, 2.0, -0.4, 0.1, 0.7, -1.2]
+    for b in ([0.0, 1.0, 0.0], [0.6, -0.8, 0.0], [1.0, 2.0, -2.0]):
+        want = cl.dlnB_dt(*b, *g)
+        assert cl.dlnB_dt(*[scale * x for x in b], *g) == pytest.approx(want, rel=1e-14, abs=1e-15)

@@ -38,10 +38,19 @@ CRP_API double crp_dlnB_dt(double b_x, double b_y, double b_z,
                            double dvz_dx, double dvz_dy, double dvz_dz)
 {
     double div = dvx_dx + dvy_dy + dvz_dz;
-    double b2 = b_x * b_x + b_y * b_y + b_z * b_z;
-    double shear;
-    if (b2 == 0.0)
+    double m = fabs(b_x), b2, shear;
+    /* only the direction of b counts: scale it by its largest component first, so that
+       b b / b^2 neither underflows (|b| ~ 1e-161: a rate off by 5e-3) nor overflows */
+    if (fabs(b_y) > m)
+        m = fabs(b_y);
+    if (fabs(b_z) > m)
+        m = fabs(b_z);
+    if (m == 0.0)
         return -(2.0 / 3.0) * div;
+    b_x /= m;
+    b_y /= m;
+    b_z /= m;
+    b2 = b_x * b_x + b_y * b_y + b_z * b_z;
     shear = (b_x * (b_x * dvx_dx + b_y * dvy_dx + b_z * dvz_dx)
              + b_y * (b_x * dvx_dy + b_y * dvy_dy + b_z * dvz_dy)
              + b_z * (b_x * dvx_dz + b_y * dvy_dz + b_z * dvz_dz));

@@ -34,10 +34,12 @@ Two streaming schemes (``consistent``, set per instance; ``cr.streaming_scheme``
   3. no flux lag: with a consistent opacity saturated streaming at a reduced
      speed of light is linearly unstable (F_c relaxes to 4 v_A P_c only at the
      rate Gamma = V_m^2 q / (4 v_A), q = |grad ln P_c|, an anti-diffusion
-     4 v_A^2 / (3 Gamma)).  After each stage's transport F_c changes with E_c as
-     the saturated streaming flux does, dF_c += gamma_c v_s b dE_c
-     (``_compensate_lag``), a term that vanishes in every steady state; the gas
-     gets it back with the source (``_hand_lag``), so momentum stays conserved.
+     4 v_A^2 / (3 Gamma)).  After each stage (transport and source) F_c changes
+     with E_c as the saturated streaming flux does, dF_c += gamma_c v_s b dE_c
+     (``_compensate_lag``, dE_c the stage's whole change, so the term vanishes
+     once E_c is steady; with the transport's change alone the explicit steady
+     state would be L_F = gamma_c v_s b S_E, not L = 0); the gas gets it back
+     with the source (``_hand_lag``), so momentum stays conserved.
 
 Geometry along x1 (1D winds): cell widths ``dx1[i]``, face areas
 ``area1[i]`` (face i is the lower face of cell i) and volumes per unit
@@ -658,7 +660,9 @@ cdef class CRStep:
             self._flux(cr, 1, self.flux2)
         if self.act3:
             self._flux(cr, 2, self.flux3)
-        for nn in range(4):
+        # E_c last: out may be cr itself (the explicit stages), and the geometric source of
+        # the x1 flux equation must read the stage's E_c, not the updated one
+        for nn in range(3, -1, -1):
             for k in range(self.c_k0, self.c_k1):
                 for j in range(self.c_j0, self.c_j1):
                     for i in range(self.c_i0, self.c_i1):
@@ -717,15 +721,16 @@ cdef class CRStep:
         if self.consistent and not extrinsic:
             self._face_opacity(cr, bhat, kappa_par, stream_speed)
         self._transport(self.cr0, cr, dt, cr)
-        if self.consistent and not extrinsic:
-            self._compensate_lag(cr, bhat)
         self._source(cr, bhat, dt)
         if self.consistent and not extrinsic:
+            self._compensate_lag(cr, bhat)
             self._hand_lag()
 
     cdef void _compensate_lag(self, double[:, :, :, ::1] cr, const double[:, :, :, ::1] bhat) noexcept nogil:
-        # F_c follows the transport's change of E_c as the saturated streaming flux does,
-        # dF_c = gamma_c v_s b dE_c (module docstring: flux lag); kept in d_lag for the gas
+        # F_c follows the stage's whole change of E_c (transport and source) as the saturated
+        # streaming flux does, dF_c = gamma_c v_s b dE_c (module docstring: flux lag): zero
+        # once E_c is steady, so the explicit steady state is L(U) = 0, that of the steady
+        # solver's M (U - U^n) = dt L(U).  Kept in d_lag for the gas
         cdef Py_ssize_t k, j, i, d
         cdef double w
         for k in range(self.c_k0, self.c_k1):
@@ -1115,7 +1120,8 @@ cdef class CRStep:
         caller can apply the whole operator after a halo exchange of the vector.
 
         Face flux: PLM with the van Leer limiter ``phi(a, b) = 2ab/(a+b)`` (``ab > 0``,
-        ``dphi/da = 2b^2/(a+b)^2``) and the HLL flux, linear in the reconstructed states
+        ``dphi/da = 2b^2/(a+b)^2``; E_c with the consistent scheme: :func:`_koren` and the
+        derivatives of the branch it takes) and the HLL flux, linear in the reconstructed states
         for frozen signal speeds; ghosts enter through :meth:`_ghost_source`.  Source:
         JO18 eqs 7-8 right-hand sides, linear in the cell's U for frozen opacities.
         """
