@@ -396,3 +396,25 @@ def test_mass_matrix_of_the_lag_term_is_the_same_in_every_solver():
     integ_c._context(st, COEFFS, bnd.fill, None)
     integ_c._set_mass(ctx)
     assert integ_c._mcoef is None
+
+
+def test_jacobian_in_the_limited_branch_of_the_koren_slope():
+    # the smooth profiles above keep the Koren slope in its unlimited branch (dl + 2 dr)/3; a
+    # geometric profile falling by r = 0.2 per cell puts every slope at 2 min(|dl|, |dr|) (limited
+    # for r < 1/4) with a 15 % margin, so one-sided differences stay in the branch (a wrong
+    # derivative there, 1 instead of 2, fails this test and none of the others)
+    blk, st, _ = _state((14,))
+    bnd = Boundaries(blk, kinds={(a, s): "outflow" for a in range(3) for s in ("inner", "outer")})
+    i = np.arange(blk.shape[2]) - blk.nghost(0)
+    st.cr[IEC] = 3.0 * 0.2 ** i * np.ones(blk.shape)
+    for a, frac in enumerate((0.4, 0.2, 0.1)):
+        st.cr[IFC1 + a] = frac * st.cr[IEC]
+    bnd.fill(st)
+    integ = ImplicitCRIntegrator(blk, 20.0, exchange=False, stream_scale=50.0, linear_solver="lu",
+                                 streaming_scheme="consistent")
+    ctx = integ._context(st, COEFFS, bnd, None)
+    u = integ._get(st.cr)
+    scales = integ._scales(u)
+    exact = _dense(integ._jacobian(st, u, ctx, scales)[0], u.size)
+    coloured = _dense(integ._jacobian_fd(st, u, ctx, scales)[0], u.size)
+    assert np.abs(exact - coloured).max() <= 1e-4 * np.abs(coloured).max()
