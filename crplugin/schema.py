@@ -1,6 +1,7 @@
 """The parameters every run has (sections other than [problem] and the source terms')."""
 from crplugin.boundaries import KINDS
 from crplugin.params import Param
+from crplugin.solver.cr import STREAMING_SCHEMES
 
 BC = KINDS
 
@@ -68,7 +69,7 @@ GENERAL = {
                                              "grad P_c, van Leer; Jiang & Oh 2018) or consistent (opacity from "
                                              "the gradient the flux equation sees, third-order E_c, no flux lag: "
                                              "bottleneck L1 error 4-5x smaller at 512 cells); docs/implicit_cr.md",
-                                  choices=("centred", "consistent")),
+                                  choices=STREAMING_SCHEMES),
         "adiabatic_shocks": Param(True, "CRs compressed adiabatically at detected shocks (invariant "
                                         "P_c^(1/gamma_c) advected with the gas; needs exchange, adiabatic gas)"),
         "shock_jump": Param(0.01, "shock detector: relative total-pressure difference across a converging "

@@ -36,10 +36,10 @@ Two streaming schemes (``consistent``, set per instance; ``cr.streaming_scheme``
      rate Gamma = V_m^2 q / (4 v_A), q = |grad ln P_c|, an anti-diffusion
      4 v_A^2 / (3 Gamma)).  After each stage (transport and source) F_c changes
      with E_c as the saturated streaming flux does, dF_c += gamma_c v_s b dE_c
-     (``_compensate_lag``, dE_c the stage's whole change, so the term vanishes
+     (``_remove_flux_lag``, dE_c the stage's whole change, so the term vanishes
      once E_c is steady; with the transport's change alone the explicit steady
      state would be L_F = gamma_c v_s b S_E, not L = 0); the gas gets it back
-     with the source (``_hand_lag``), so momentum stays conserved.
+     with the source's momentum, so gas + CR momentum stays conserved.
 
 Geometry along x1 (1D winds): cell widths ``dx1[i]``, face areas
 ``area1[i]`` (face i is the lower face of cell i) and volumes per unit
@@ -285,8 +285,8 @@ cdef class CRStep:
     cdef Py_ssize_t n[3]
     cdef double v_m, gamma_c, h_c, gamma_gas, dx2, dx3
     cdef double[::1] dx1, gcoef1, area1, vol1
-    cdef double[:, :, :, ::1] grad, asig, cr0, flux1, flux2, flux3, d_fc, vel, zero4, d_lag
-    cdef double[:, :, ::1] gpar, gface, s_par, s_perp, vs_par, us_par, d_ec
+    cdef double[:, :, :, ::1] grad, asig, cr0, flux1, flux2, flux3, d_fc, vel, zero4
+    cdef double[:, :, ::1] gpar, s_par, s_perp, vs_par, us_par, d_ec
     cdef object _arrays     # keeps the numpy owners alive
 
     def __init__(self, shape, act, ng, n, dx2, dx3, dx1, gcoef1, area1, vol1,
@@ -315,9 +315,8 @@ cdef class CRStep:
         arrays = dict(
             grad=np.zeros((3,) + tuple(shape)), asig=np.zeros((3,) + tuple(shape)),
             cr0=np.zeros((4,) + tuple(shape)), d_fc=np.zeros((3,) + tuple(shape)),
-            d_lag=np.zeros((3,) + tuple(shape)),
             vel=np.zeros((3,) + tuple(shape)),
-            gpar=np.zeros(shape), gface=np.zeros(shape), s_par=np.zeros(shape), s_perp=np.zeros(shape),
+            gpar=np.zeros(shape), s_par=np.zeros(shape), s_perp=np.zeros(shape),
             vs_par=np.zeros(shape), us_par=np.zeros(shape), d_ec=np.zeros(shape),
             zero4=np.zeros((4,) + tuple(shape)))
         for a, name in enumerate(("flux1", "flux2", "flux3")):
@@ -328,7 +327,6 @@ cdef class CRStep:
         self.grad, self.asig, self.cr0 = arrays["grad"], arrays["asig"], arrays["cr0"]
         self.d_fc, self.vel = arrays["d_fc"], arrays["vel"]
         self.gpar, self.s_par, self.s_perp = arrays["gpar"], arrays["s_par"], arrays["s_perp"]
-        self.gface, self.d_lag = arrays["gface"], arrays["d_lag"]
         self.vs_par, self.us_par, self.d_ec = arrays["vs_par"], arrays["us_par"], arrays["d_ec"]
         self.flux1, self.flux2, self.flux3 = arrays["flux1"], arrays["flux2"], arrays["flux3"]
         self.zero4 = arrays["zero4"]
@@ -563,7 +561,7 @@ cdef class CRStep:
         # The signal speeds (_opacity) keep the centred gradient (rank independence).
         cdef Py_ssize_t k, j, i, a, dk, dj, di
         cdef double gm1 = self.gamma_c - 1.0
-        cdef double em2, em1, e0, ep1, ep2, phm, ph0, php, pbp, pbm, ga, gf, pc, st_inv, vs
+        cdef double em2, em1, e0, ep1, ep2, pbp, pbm, ga, gf, pc, st_inv, vs
         cdef int act[3]
         act[0], act[1], act[2] = self.act1, self.act2, self.act3
         for k in range(self.c_k0, self.c_k1):
@@ -592,7 +590,6 @@ cdef class CRStep:
                         else:
                             ga = gm1 * (pbp - pbm) / self.dx3
                         gf = gf + bhat[a, k, j, i] * ga
-                    self.gface[k, j, i] = gf
                     pc = gm1 * cr[0, k, j, i]
                     if pc < 0.0:
                         pc = 0.0
@@ -723,33 +720,24 @@ cdef class CRStep:
         self._transport(self.cr0, cr, dt, cr)
         self._source(cr, bhat, dt)
         if self.consistent and not extrinsic:
-            self._compensate_lag(cr, bhat)
-            self._hand_lag()
+            self._remove_flux_lag(cr, bhat)
 
-    cdef void _compensate_lag(self, double[:, :, :, ::1] cr, const double[:, :, :, ::1] bhat) noexcept nogil:
+    cdef void _remove_flux_lag(self, double[:, :, :, ::1] cr, const double[:, :, :, ::1] bhat) noexcept nogil:
         # F_c follows the stage's whole change of E_c (transport and source) as the saturated
         # streaming flux does, dF_c = gamma_c v_s b dE_c (module docstring: flux lag): zero
         # once E_c is steady, so the explicit steady state is L(U) = 0, that of the steady
-        # solver's M (U - U^n) = dt L(U).  Kept in d_lag for the gas
+        # solver's M (U - U^n) = dt L(U).  It changes F_c outside the flux divergence, so it
+        # goes into the source's d_fc too: the gas gets it back and momentum stays conserved
         cdef Py_ssize_t k, j, i, d
-        cdef double w
+        cdef double w, df
         for k in range(self.c_k0, self.c_k1):
             for j in range(self.c_j0, self.c_j1):
                 for i in range(self.c_i0, self.c_i1):
                     w = self.gamma_c * self.vs_par[k, j, i] * (cr[0, k, j, i] - self.cr0[0, k, j, i])
                     for d in range(3):
-                        self.d_lag[d, k, j, i] = w * bhat[d, k, j, i]
-                        cr[1 + d, k, j, i] = cr[1 + d, k, j, i] + self.d_lag[d, k, j, i]
-
-    cdef void _hand_lag(self) noexcept nogil:
-        # the lag term changes F_c outside the flux divergence: the gas gets it back with the
-        # source (d_fc), so gas + CR momentum stays conserved
-        cdef Py_ssize_t k, j, i, d
-        for d in range(3):
-            for k in range(self.c_k0, self.c_k1):
-                for j in range(self.c_j0, self.c_j1):
-                    for i in range(self.c_i0, self.c_i1):
-                        self.d_fc[d, k, j, i] = self.d_fc[d, k, j, i] + self.d_lag[d, k, j, i]
+                        df = w * bhat[d, k, j, i]
+                        cr[1 + d, k, j, i] = cr[1 + d, k, j, i] + df
+                        self.d_fc[d, k, j, i] = self.d_fc[d, k, j, i] + df
 
     # ------------------------------------------------------------------
     def run(self, double[:, :, :, ::1] cr, double[:, :, :, ::1] u, const double[:, :, ::1] emag,
